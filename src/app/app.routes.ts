@@ -1,3 +1,26 @@
-import { Routes } from '@angular/router';
+import type { Routes } from '@angular/router';
+import { loggedInGuard, loggedOutGuard } from './features/auth/auth.guard';
 
-export const routes: Routes = [];
+export const routes: Routes = [
+  {
+    path: 'login',
+    canMatch: [loggedOutGuard],
+    title: 'Log in · Field Sync',
+    loadComponent: () => import('./features/auth/login.page').then((m) => m.LoginPage),
+  },
+  {
+    path: '',
+    canMatch: [loggedInGuard],
+    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'work-orders' },
+      {
+        path: 'work-orders',
+        title: 'Work orders · Field Sync',
+        loadChildren: () =>
+          import('./features/work-orders/work-orders.routes').then((m) => m.WORK_ORDER_ROUTES),
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

@@ -1,0 +1,27 @@
+import { expect, test } from '../fixtures/test';
+import { DEMO_USERS } from '../pages/login.page';
+
+test('alice logs in and sees the work-orders page', async ({
+  page,
+  server: _server,
+  loginPage,
+}) => {
+  await loginPage.open();
+  await loginPage.logIn(DEMO_USERS.alice);
+
+  await expect(page.getByRole('heading', { name: 'Work orders' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'User menu' })).toContainText('Alice Andersen');
+  await page.screenshot({ path: 'e2e/artifacts/smoke.png' });
+});
+
+test('a wrong password shows a clear message and stays on the login page', async ({
+  page,
+  server: _server,
+  loginPage,
+}) => {
+  await loginPage.open();
+  await loginPage.logIn({ username: 'alice', password: 'not-her-password' });
+
+  await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
+  await expect(page).toHaveURL(/\/login$/);
+});

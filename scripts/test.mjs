@@ -1,0 +1,100 @@
+// `npm test`: lint → unit (Karma) → build → server (node:test) → e2e (Playwright), the CI order.
+// Every step runs even when an earlier one failed (the e2e step needs the build), so one run shows
+// everything that is red. Ends with the line `N passed, N failed` summing every runner.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const results = '.test-results';
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+const steps = [];
+let passed = 0;
+let failed = 0;
+
+function sh(command, args, env = {}) {
+  const started = Date.now();
+  const { status } = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  return { ok: status === 0, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** A step that is a check, not a test runner (lint, build): counts as one test. */
+function check(name, command, args) {
+  console.info(`\n▶ ${name}`);
+  const { ok, seconds } = sh(command, args);
+  if (ok) passed++;
+  else failed++;
+  steps.push(`${name}: ${ok ? 'ok' : 'FAILED'} (${seconds} s)`);
+  return ok;
+}
+
+/** A test runner whose counts are read back from the file it wrote. */
+function runner(name, command, args, readCounts, env) {
+  console.info(`\n▶ ${name}`);
+  const { ok, seconds } = sh(command, args, env);
+  let counts = readCounts();
+  // A runner that crashed before writing its counts, or exited non-zero with none failing,
+  // still counts as a failure: a red step must never look green in the total.
+  if (!counts) counts = { passed: 0, failed: 1 };
+  if (!ok && counts.failed === 0) counts.failed = 1;
+  passed += counts.passed;
+  failed += counts.failed;
+  steps.push(`${name}: ${counts.passed} passed, ${counts.failed} failed (${seconds} s)`);
+}
+
+function readJson(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+}
+
+function karmaCounts() {
+  return readJson(`${results}/karma.json`);
+}
+
+function nodeTestCounts() {
+  const file = `${results}/server.tap`;
+  if (!existsSync(file)) return null;
+  const tap = readFileSync(file, 'utf8');
+  const count = (label) => Number(tap.match(new RegExp(`^# ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
+  return { passed: count('pass'), failed: count('fail') + count('cancelled') };
+}
+
+function playwrightCounts() {
+  const report = readJson(`${results}/e2e.json`);
+  if (!report) return null;
+  const { expected = 0, unexpected = 0, flaky = 0 } = report.stats ?? {};
+  // A test that only passed on retry is a flake: the issue asks for none, so it counts as failed.
+  return { passed: expected, failed: unexpected + flaky };
+}
+
+check('lint', 'npm', ['run', 'lint', '--silent']);
+runner('unit (Karma)', 'npx', ['ng', 'test', '--watch=false'], karmaCounts);
+const built = check('build', 'npx', ['ng', 'build']);
+runner(
+  'server (node:test)',
+  'node',
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${results}/server.tap`,
+    'server/test/**/*.test.ts',
+  ],
+  nodeTestCounts,
+);
+if (built) {
+  runner('e2e (Playwright)', 'node', ['e2e/run.mjs', '--skip-build'], playwrightCounts);
+} else {
+  failed++;
+  steps.push('e2e (Playwright): not run, the build failed');
+}
+
+console.info(`\n${steps.map((line) => `  ${line}`).join('\n')}`);
+console.info(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
