@@ -43,7 +43,7 @@ module.exports = function (config) {
       jasmine: { random: true },
       clearContext: false,
     },
-    reporters: ['progress', 'summary'],
+    reporters: ['dots', 'summary'],
     browsers: ['ChromeHeadlessCI'],
     customLaunchers: {
       ChromeHeadlessCI: {
