@@ -1,0 +1,66 @@
+import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { catchError, type Observable, throwError, timeout, TimeoutError } from 'rxjs';
+import type {
+  ManifestResponse,
+  PullRequest,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+} from '../../../../contract/protocol';
+import { SyncError } from '../core';
+import { SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
+
+/**
+ * The HTTP client of the sync protocol (docs/protocol.md). Every call has a timeout, and every
+ * failure reaches the engine as a `SyncError`, never as an HTTP library's error shape.
+ * Unsubscribing aborts the request, which is how the watchdog stops a stuck run.
+ */
+@Injectable({ providedIn: 'root' })
+export class SyncTransport {
+  private readonly http = inject(HttpClient);
+  private readonly config = inject(SYNC_CONFIG);
+  private readonly scheduler = inject(SYNC_SCHEDULER);
+
+  manifest(): Observable<ManifestResponse> {
+    return this.call(this.http.get<ManifestResponse>('/api/sync/manifest'));
+  }
+
+  pull(request: PullRequest): Observable<PullResponse> {
+    return this.call(this.http.post<PullResponse>('/api/sync/pull', request));
+  }
+
+  push(request: PushRequest): Observable<PushResponse> {
+    return this.call(this.http.post<PushResponse>('/api/sync/push', request));
+  }
+
+  private call<T>(request$: Observable<T>): Observable<T> {
+    return request$.pipe(
+      timeout({ first: this.config.requestTimeoutMs, scheduler: this.scheduler }),
+      catchError((error: unknown) => throwError(() => toTransportError(error))),
+    );
+  }
+}
+
+/** Maps what HttpClient and `timeout` throw to the engine's error type. */
+export function toTransportError(error: unknown): SyncError {
+  if (error instanceof SyncError) return error;
+  if (error instanceof TimeoutError)
+    return SyncError.timeout('The server did not answer in time', error);
+  if (error instanceof HttpErrorResponse) {
+    // Status 0: the request never got an HTTP answer (offline, refused, dropped connection).
+    if (error.status === 0) return SyncError.offline('The server cannot be reached', error);
+    return SyncError.http(error.status, serverMessage(error), error);
+  }
+  return new SyncError(
+    'unknown',
+    error instanceof Error ? error.message : String(error),
+    undefined,
+    error,
+  );
+}
+
+function serverMessage(error: HttpErrorResponse): string {
+  const body = error.error as { message?: unknown } | null;
+  return typeof body?.message === 'string' ? body.message : `HTTP ${error.status}`;
+}
