@@ -5,7 +5,12 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { AuthApiActions, AuthSessionActions, LoginPageActions, UserMenuActions } from './auth.actions';
+import {
+  AuthApiActions,
+  AuthSessionActions,
+  LoginPageActions,
+  UserMenuActions,
+} from './auth.actions';
 import { AuthApi } from './auth.api';
 import { clearSession$, logIn$, logOut$, persistSession$ } from './auth.effects';
 import { SessionPersistence } from './session';
@@ -20,7 +25,11 @@ describe('auth effects', () => {
 
   beforeEach(() => {
     api = jasmine.createSpyObj<AuthApi>('AuthApi', ['logIn', 'logOut']);
-    persistence = jasmine.createSpyObj<SessionPersistence>('SessionPersistence', ['save', 'clear', 'load']);
+    persistence = jasmine.createSpyObj<SessionPersistence>('SessionPersistence', [
+      'save',
+      'clear',
+      'load',
+    ]);
     router = jasmine.createSpyObj<Router>('Router', ['navigateByUrl']);
     router.navigateByUrl.and.resolveTo(true);
     TestBed.configureTestingModule({
@@ -90,7 +99,9 @@ describe('auth effects', () => {
     scheduler.run(({ hot, cold, expectObservable }) => {
       actions$ = hot('-a---a', { a: UserMenuActions.logOut() });
       api.logOut.and.returnValues(cold('-(v|)', { v: undefined }), cold('-#'));
-      expectObservable(run(() => logOut$())).toBe('--d---d', { d: AuthApiActions.logoutCompleted() });
+      expectObservable(run(() => logOut$())).toBe('--d---d', {
+        d: AuthApiActions.logoutCompleted(),
+      });
     });
     expect(api.logOut).toHaveBeenCalledTimes(2);
   });

@@ -1,12 +1,26 @@
-import { AuthApiActions, AuthSessionActions, LoginPageActions, UserMenuActions } from './auth.actions';
-import { authFeature, initialAuthState, selectIsLoggedIn, selectToken, selectUser } from './auth.feature';
+import {
+  AuthApiActions,
+  AuthSessionActions,
+  LoginPageActions,
+  UserMenuActions,
+} from './auth.actions';
+import {
+  authFeature,
+  initialAuthState,
+  selectIsLoggedIn,
+  selectToken,
+  selectUser,
+} from './auth.feature';
 import { ALICE_SESSION } from './session.spec';
 
 const { reducer } = authFeature;
 
 describe('auth feature', () => {
   it('restores a persisted session', () => {
-    const state = reducer(initialAuthState, AuthSessionActions.restored({ session: ALICE_SESSION }));
+    const state = reducer(
+      initialAuthState,
+      AuthSessionActions.restored({ session: ALICE_SESSION }),
+    );
     expect(state.session).toEqual(ALICE_SESSION);
   });
 

@@ -40,7 +40,9 @@ describe('authInterceptor', () => {
     http.post('/api/auth/login', {}).subscribe();
     http.get('https://example.test/api/x').subscribe();
     expect(backend.expectOne('/api/auth/login').request.headers.has('Authorization')).toBeFalse();
-    expect(backend.expectOne('https://example.test/api/x').request.headers.has('Authorization')).toBeFalse();
+    expect(
+      backend.expectOne('https://example.test/api/x').request.headers.has('Authorization'),
+    ).toBeFalse();
   });
 
   it('ends the session on a 401 and still reports the error to the caller', async () => {

@@ -44,7 +44,10 @@ describe('LoginPage', () => {
   });
 
   it('shows why the last login failed or the session ended', async () => {
-    const { fixture } = await render({ ...initialAuthState, message: 'Wrong username or password.' });
+    const { fixture } = await render({
+      ...initialAuthState,
+      message: 'Wrong username or password.',
+    });
     const alert = (fixture.nativeElement as HTMLElement).querySelector('[role="alert"]');
     expect(alert?.textContent?.trim()).toBe('Wrong username or password.');
   });
@@ -58,6 +61,9 @@ describe('LoginPage', () => {
   it('labels its fields "Username" and "Password"', async () => {
     const { loader } = await render();
     const fields = await loader.getAllHarnesses(MatFormFieldHarness);
-    expect(await Promise.all(fields.map((field) => field.getLabel()))).toEqual(['Username', 'Password']);
+    expect(await Promise.all(fields.map((field) => field.getLabel()))).toEqual([
+      'Username',
+      'Password',
+    ]);
   });
 });
