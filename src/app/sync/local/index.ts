@@ -1,0 +1,25 @@
+/** The local database layer: what the sync engine and the features may use. */
+export { LocalDatabase, type LocalDbHandle, type SyncCollection } from './local-database';
+export {
+  CHANGE_ID_FACTORY,
+  LOCAL_CLOCK,
+  LOCAL_DB_OPTIONS,
+  LOCAL_DB_STORAGE,
+  SYNC_STORE_CONFIG,
+  SYNC_TAB_ID,
+  SYNC_TABLE_REGISTRY,
+  withDevTooling,
+  type LocalDbOptions,
+  type SyncStoreConfig,
+} from './local-db.tokens';
+export { collectionName, NEVER_PUSHED_REV, type SyncDoc, type SyncMeta } from './local-schemas';
+export {
+  LocalRecordNotFoundError,
+  LocalWriteBlockedError,
+  ReadOnlyTableError,
+} from './local-write.errors';
+export type { LocalWrite } from './local-writes';
+export { PULL_WRITE_CONTEXT, type PullWriteCounts } from './pull-writer';
+export type { PushResultCounts } from './push-store';
+export { SyncLog, type SyncLogInput } from './sync-log';
+export { SyncStore, type TableQuery } from './sync-store';

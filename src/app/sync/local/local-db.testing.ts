@@ -1,0 +1,79 @@
+/**
+ * Spec fixtures: a fresh in-memory database per test (unique name, dev-mode checks and schema
+ * validation on), a deterministic clock and change ids, and record builders.
+ */
+import type { Provider } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+
+import type { ServerRecord } from '../../../../contract/protocol';
+import type { TableSpec, WorkOrder } from '../../../../contract/tables';
+import { LocalDatabase } from './local-database';
+import {
+  CHANGE_ID_FACTORY,
+  LOCAL_CLOCK,
+  LOCAL_DB_OPTIONS,
+  LOCAL_DB_STORAGE,
+  SYNC_STORE_CONFIG,
+  SYNC_TABLE_REGISTRY,
+  withDevTooling,
+  type SyncStoreConfig,
+} from './local-db.tokens';
+
+export interface TestDbOptions {
+  registry?: readonly TableSpec[];
+  config?: Partial<SyncStoreConfig>;
+}
+
+/** Clock start of every test: ticks 1 ms per read, so "oldest first" is deterministic. */
+export const TEST_EPOCH = 1_700_000_000_000;
+
+export function provideTestLocalDb(options: TestDbOptions = {}): Provider[] {
+  let time = TEST_EPOCH;
+  let changes = 0;
+  const providers: Provider[] = [
+    { provide: LOCAL_DB_STORAGE, useFactory: () => withDevTooling(getRxStorageMemory()) },
+    {
+      provide: LOCAL_DB_OPTIONS,
+      useValue: {
+        name: `test-${crypto.randomUUID()}`,
+        multiInstance: false,
+        closeDuplicates: false,
+      },
+    },
+    { provide: LOCAL_CLOCK, useValue: () => time++ },
+    { provide: CHANGE_ID_FACTORY, useValue: () => `change-${++changes}` },
+    {
+      provide: SYNC_STORE_CONFIG,
+      useValue: { maxAttempts: 3, logLimit: 2000, logTrimEvery: 100, ...options.config },
+    },
+  ];
+  if (options.registry)
+    providers.push({ provide: SYNC_TABLE_REGISTRY, useValue: options.registry });
+  return providers;
+}
+
+/**
+ * Deletes the test's database. RxDB's free tier allows 13 open collections in the whole page, so
+ * a database left open fails the next tests.
+ */
+export function removeTestLocalDb(): Promise<void> {
+  return TestBed.inject(LocalDatabase).remove();
+}
+
+export function workOrder(id: string, overrides: Partial<WorkOrder> = {}): WorkOrder {
+  return { id, title: `Order ${id}`, customerId: 'c1', status: 'open', ...overrides };
+}
+
+export function serverWorkOrder(
+  id: string,
+  rev: number,
+  overrides: Partial<WorkOrder> = {},
+): ServerRecord {
+  const { id: _id, ...data } = workOrder(id, overrides);
+  return { id, rev, deleted: false, data, updatedAt: TEST_EPOCH };
+}
+
+export function tombstone(id: string, rev: number): ServerRecord {
+  return { id, rev, deleted: true, data: null, updatedAt: TEST_EPOCH };
+}

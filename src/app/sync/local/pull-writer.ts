@@ -1,0 +1,140 @@
+/**
+ * Writes one pulled page of a table in bulk without ever overwriting a local change.
+ *
+ * Why the storage instance and not `bulkUpsert()`: upsert writes whatever is stored, so a record
+ * the user edits between our "is it pending?" read and the write would be overwritten. RxDB has
+ * no public bulk write with a precondition; `incrementalModify()` has one but writes document by
+ * document. The storage's `bulkWrite()` is a compare-and-swap per row: each row names the
+ * revision it was built from (`previous`), and a row whose document changed meanwhile fails
+ * with 409 instead of being written. That is the mechanism RxDB's own replication uses for its
+ * downstream writes. We write through `collection.storageInstance` (the wrapped instance), which
+ * stamps `_rev`/`_meta.lwt`, runs the database's write lock and feeds the collection's change
+ * stream, so `find()`, `$` and the document cache see the pulled records like any other write.
+ */
+import { getDefaultRxDocumentMeta, isBulkWriteConflictError } from 'rxdb';
+import type { BulkWriteRow, RxDocumentData } from 'rxdb';
+
+import type { ServerRecord } from '../../../../contract/protocol';
+import type { TableSpec } from '../../../../contract/tables';
+import type { AnySyncCollection } from './local-database';
+import type { SyncDoc } from './local-schemas';
+import { hasLocalChanges, pickFields, syncedMeta } from './sync-records';
+
+export interface PullWriteCounts {
+  /** Records inserted or updated. */
+  written: number;
+  /** Records left alone because they have local changes (pending or dead-lettered). */
+  skippedPending: number;
+  deleted: number;
+  /** Records already at this revision or newer locally, or tombstones of absent records. */
+  unchanged: number;
+}
+
+/** Test seam: runs after a round's rows are built and before they are written. */
+export interface PullWriteHooks {
+  beforeWrite?(round: number, ids: readonly string[]): Promise<void>;
+}
+
+/** Change-stream context of pull writes, so observers can tell them from local edits. */
+export const PULL_WRITE_CONTEXT = 'sync-pull';
+
+/**
+ * Each round only retries rows that lost a race with a concurrent write; it takes sustained
+ * writing to the very same records to exhaust this, so failing (the page is pulled again, the
+ * checkpoint was not saved) beats looping.
+ */
+const MAX_ROUNDS = 5;
+
+type Doc = RxDocumentData<SyncDoc>;
+type Plan =
+  | { kind: 'skippedPending' | 'unchanged' }
+  | { kind: 'written' | 'deleted'; row: BulkWriteRow<SyncDoc> };
+
+export async function writePulledRecords(
+  collection: AnySyncCollection,
+  spec: TableSpec,
+  records: readonly ServerRecord[],
+  hooks: PullWriteHooks = {},
+): Promise<PullWriteCounts> {
+  const counts: PullWriteCounts = { written: 0, skippedPending: 0, deleted: 0, unchanged: 0 };
+  const storage = collection.storageInstance;
+  let todo = newestPerId(records);
+  for (let round = 0; todo.length > 0; round++) {
+    if (round === MAX_ROUNDS) {
+      throw new Error(
+        `Pull of "${spec.name}": ${todo.length} records still changing after ${MAX_ROUNDS} rounds`,
+      );
+    }
+    // With deleted docs: a tombstone is the `previous` of a re-created record.
+    const stored = await storage.findDocumentsById(
+      todo.map((record) => record.id),
+      true,
+    );
+    const current = new Map(stored.map((doc) => [doc.id, doc]));
+    const rows: BulkWriteRow<SyncDoc>[] = [];
+    const kinds = new Map<string, 'written' | 'deleted'>();
+    for (const record of todo) {
+      const plan = planWrite(spec, record, current.get(record.id));
+      if (!('row' in plan)) {
+        counts[plan.kind]++;
+        continue;
+      }
+      rows.push(plan.row);
+      kinds.set(record.id, plan.kind);
+    }
+    if (rows.length === 0) break;
+    await hooks.beforeWrite?.(round, [...kinds.keys()]);
+
+    const result = await storage.bulkWrite(rows, PULL_WRITE_CONTEXT);
+    const conflicted = new Set<string>();
+    for (const error of result.error) {
+      if (!isBulkWriteConflictError(error)) {
+        throw new Error(
+          `Pull of "${spec.name}" could not write record "${error.documentId}" ` +
+            `(storage status ${error.status})`,
+        );
+      }
+      conflicted.add(error.documentId);
+    }
+    for (const [id, kind] of kinds) {
+      if (!conflicted.has(id)) counts[kind]++;
+    }
+    // Lost the race to another write (typically a user edit): decide again on fresh state.
+    todo = todo.filter((record) => conflicted.has(record.id));
+  }
+  return counts;
+}
+
+function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefined): Plan {
+  const live = stored && !stored._deleted ? stored : undefined;
+  if (live && hasLocalChanges(live)) return { kind: 'skippedPending' };
+  // Same or older than what we hold: a page pulled again after a crash, or a push result that
+  // was applied before this page arrived.
+  if (live && record.rev <= live.syncRev) return { kind: 'unchanged' };
+  if (record.deleted || record.data === null) {
+    if (!live) return { kind: 'unchanged' };
+    return { kind: 'deleted', row: { previous: live, document: { ...live, _deleted: true } } };
+  }
+  const document: Doc = {
+    id: record.id,
+    ...pickFields(spec, record.data),
+    ...syncedMeta(record.rev),
+    _deleted: false,
+    _attachments: {},
+    // The wrapped storage instance stamps the real `_rev` and `_meta.lwt`; an update needs the
+    // stored `_meta` to copy its other keys from.
+    _meta: stored?._meta ?? getDefaultRxDocumentMeta(),
+    _rev: stored?._rev ?? '',
+  };
+  return { kind: 'written', row: { previous: stored, document } };
+}
+
+/** A page may hold a record twice (edited twice between pulls): only its newest version counts. */
+function newestPerId(records: readonly ServerRecord[]): ServerRecord[] {
+  const newest = new Map<string, ServerRecord>();
+  for (const record of records) {
+    const seen = newest.get(record.id);
+    if (!seen || record.rev > seen.rev) newest.set(record.id, record);
+  }
+  return [...newest.values()];
+}
