@@ -40,9 +40,3 @@ export const SYNC_CONFIG = new InjectionToken<SyncConfig>('SYNC_CONFIG', {
   providedIn: 'root',
   factory: () => DEFAULT_SYNC_CONFIG,
 });
-
-/** Names this tab in the lock, the cross-tab run board and the sync log. */
-export const SYNC_TAB_ID = new InjectionToken<string>('SYNC_TAB_ID', {
-  providedIn: 'root',
-  factory: () => `tab-${crypto.randomUUID().slice(0, 8)}`,
-});
