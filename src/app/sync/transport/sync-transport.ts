@@ -11,13 +11,20 @@ import type {
 import { SyncError } from '../core';
 import { SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
 
+/** The sync protocol as the phases use it; `SyncTransport` over HTTP, fakes in specs. */
+export interface SyncApi {
+  manifest(): Observable<ManifestResponse>;
+  pull(request: PullRequest): Observable<PullResponse>;
+  push(request: PushRequest): Observable<PushResponse>;
+}
+
 /**
  * The HTTP client of the sync protocol (docs/protocol.md). Every call has a timeout, and every
  * failure reaches the engine as a `SyncError`, never as an HTTP library's error shape.
  * Unsubscribing aborts the request, which is how the watchdog stops a stuck run.
  */
 @Injectable({ providedIn: 'root' })
-export class SyncTransport {
+export class SyncTransport implements SyncApi {
   private readonly http = inject(HttpClient);
   private readonly config = inject(SYNC_CONFIG);
   private readonly scheduler = inject(SYNC_SCHEDULER);
