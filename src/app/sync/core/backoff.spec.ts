@@ -1,0 +1,70 @@
+import { defer, map, throwError, timer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+
+import { BackoffStep, retryWithBackoff, retryWithBackoffNotices } from './backoff';
+import { SyncError } from './sync-error';
+
+describe('retryWithBackoff', () => {
+  let testScheduler: TestScheduler;
+  const offline = SyncError.offline();
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('retries a transient error after 2 s, 5 s and 15 s, then gives up at 22 s', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('#', undefined, offline);
+      const subs = ['      (^!)', '2s (^!)', '7s (^!)', '22s (^!)'];
+      expectObservable(source.pipe(retryWithBackoff())).toBe('22s #', undefined, offline);
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('succeeds on the second retry and completes', () => {
+    testScheduler.run(({ expectObservable }) => {
+      let attempts = 0;
+      const source = defer(() =>
+        ++attempts < 3 ? throwError(() => offline) : timer(100).pipe(map(() => 'a')),
+      );
+      expectObservable(source.pipe(retryWithBackoff())).toBe('7100ms (a|)');
+    });
+  });
+
+  it('does not retry an error that is not transient (401)', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const unauthorized = SyncError.http(401);
+      const source = cold('-#', undefined, unauthorized);
+      expectObservable(source.pipe(retryWithBackoff())).toBe('-#', undefined, unauthorized);
+      expectSubscriptions(source.subscriptions).toBe('^!');
+    });
+  });
+
+  it('passes values and completion through when nothing fails', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b|');
+      expectObservable(source.pipe(retryWithBackoff())).toBe('-a-b|');
+      expectSubscriptions(source.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('announces each wait as a notice, then the values', () => {
+    testScheduler.run(({ expectObservable }) => {
+      let attempts = 0;
+      const source = defer(() =>
+        ++attempts < 3 ? throwError(() => offline) : timer(100).pipe(map(() => 'a')),
+      );
+      const result = source.pipe(
+        retryWithBackoffNotices<string>(),
+        map((step: BackoffStep<string>) =>
+          step.type === 'value' ? step.value : step.notice.message,
+        ),
+      );
+      expectObservable(result).toBe('1 1999ms 2 5099ms (a|)', {
+        1: 'retrying in 2 s (attempt 1 of 3)',
+        2: 'retrying in 5 s (attempt 2 of 3)',
+        a: 'a',
+      });
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { asyncScheduler, MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
+
+/**
+ * A deadline on the whole stream (not per value, as `timeout({ each })` is): if the source hasn't
+ * finished `dueMs` after subscription, it is unsubscribed and the result errors with `makeError()`.
+ * The source is torn down BEFORE the error is forwarded, so a lock held by the source is already
+ * free when the error handler runs (the watchdog relies on this).
+ *
+ * ```
+ * source:        --a--b--c--d--|
+ * failAfter(7):  --a--b-#            (source unsubscribed at 7, then the error)
+ * ```
+ *
+ * ```ts
+ * run$.pipe(failAfter(120_000, () => SyncError.timeout('watchdog'), scheduler));
+ * ```
+ */
+export function failAfter<T>(
+  dueMs: number,
+  makeError: () => unknown,
+  scheduler: SchedulerLike = asyncScheduler,
+): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const upstream = source.subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      const deadline = scheduler.schedule(() => {
+        const error = makeError();
+        upstream.unsubscribe();
+        subscriber.error(error);
+      }, dueMs);
+      return () => {
+        deadline.unsubscribe();
+        upstream.unsubscribe();
+      };
+    });
+}

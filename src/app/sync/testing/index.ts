@@ -1,0 +1,18 @@
+// Marble-testing kit for the sync engine: fake ports and a coordinator testbed (framework-free).
+export {
+  createFakeSyncPorts,
+  type FakePhasesConfig,
+  type FakeSyncPhases,
+  type FakeSyncPorts,
+  type PerRun,
+  type PhaseCall,
+} from './fake-sync-ports';
+export {
+  createSyncTestbed,
+  outcomeLetter,
+  PHASE_LETTERS,
+  TRIGGER_LETTERS,
+  type SyncTestbed,
+  type SyncTestbedConfig,
+  type TriggerLetter,
+} from './sync-testbed';
