@@ -13,6 +13,8 @@ import { provideToastr } from 'ngx-toastr';
 import { routes } from './app.routes';
 import { authInterceptor } from './features/auth/auth.interceptor';
 import { provideAuth } from './features/auth/provide-auth';
+import * as sessionSyncEffects from './session/session-sync.effects';
+import { provideSync } from './sync';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -23,6 +25,8 @@ export const appConfig: ApplicationConfig = {
     provideStore(),
     provideEffects(),
     provideAuth(),
+    provideSync(),
+    provideEffects(sessionSyncEffects),
     provideToastr({ positionClass: 'toast-bottom-center', preventDuplicates: true }),
     isDevMode() ? provideStoreDevtools({ maxAge: 50, connectInZone: false }) : [],
   ],

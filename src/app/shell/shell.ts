@@ -7,6 +7,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { UserMenuActions } from '../features/auth/auth.actions';
 import { selectUser } from '../features/auth/auth.feature';
+import { SyncBadge } from '../sync';
 
 /** The logged-in layout: app bar (name, navigation, sync status, user menu) over the page. */
 @Component({
@@ -19,6 +20,7 @@ import { selectUser } from '../features/auth/auth.feature';
     RouterLink,
     RouterLinkActive,
     RouterOutlet,
+    SyncBadge,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './shell.html',

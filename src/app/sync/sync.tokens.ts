@@ -4,7 +4,7 @@
  * swap in a `TestScheduler` or shorter timings.
  */
 import { InjectionToken } from '@angular/core';
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, fromEvent, type Observable, type SchedulerLike } from 'rxjs';
 
 /** The clock and timer of every time rule in the engine: debounce, timeouts, watchdog, backoff. */
 export const SYNC_SCHEDULER = new InjectionToken<SchedulerLike>('SYNC_SCHEDULER', {
@@ -39,4 +39,29 @@ export const DEFAULT_SYNC_CONFIG: SyncConfig = {
 export const SYNC_CONFIG = new InjectionToken<SyncConfig>('SYNC_CONFIG', {
   providedIn: 'root',
   factory: () => DEFAULT_SYNC_CONFIG,
+});
+
+/** Copies every sync log entry to the console: development builds only (see provideSync). */
+export const SYNC_LOG_TO_CONSOLE = new InjectionToken<boolean>('SYNC_LOG_TO_CONSOLE', {
+  providedIn: 'root',
+  factory: () => false,
+});
+
+/** What the engine uses of the browser, so specs can give each engine its own. */
+export interface SyncBrowser {
+  /** Web Locks; undefined where the browser has none (the engine then locks in-tab only). */
+  readonly locks: LockManager | undefined;
+  /** Where the current run is noted for the other tabs. */
+  readonly storage: Storage;
+  /** The `storage` events other tabs cause. */
+  readonly storageEvents: Observable<StorageEvent>;
+}
+
+export const SYNC_BROWSER = new InjectionToken<SyncBrowser>('SYNC_BROWSER', {
+  providedIn: 'root',
+  factory: () => ({
+    locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
+    storage: localStorage,
+    storageEvents: fromEvent<StorageEvent>(window, 'storage'),
+  }),
 });

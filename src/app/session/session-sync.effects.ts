@@ -1,0 +1,47 @@
+import { inject } from '@angular/core';
+import { Actions, createEffect, ofType } from '@ngrx/effects';
+import { catchError, filter, map, of, switchMap } from 'rxjs';
+import { AuthApiActions, AuthSessionActions } from '../features/auth/auth.actions';
+import { SyncEngine, SyncEngineActions } from '../sync';
+
+/**
+ * Ties the sync engine's life to the login session: started for the user who logged in (or whose
+ * session was restored at start-up), stopped when the session ends. It lives at the app level
+ * because it joins two features that must not know each other (auth and sync).
+ */
+export const startEngine$ = createEffect(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) =>
+    actions$.pipe(
+      ofType(AuthApiActions.loginSucceeded, AuthSessionActions.restored),
+      map(({ session }) => session),
+      filter((session) => session !== null),
+      // switchMap: a newer session replaces one still starting.
+      switchMap((session) =>
+        engine.start(session.user.id).pipe(
+          map((missingTables) =>
+            SyncEngineActions.started({ userId: session.user.id, missingTables }),
+          ),
+          catchError((error: unknown) =>
+            of(
+              SyncEngineActions.startFailed({
+                message: error instanceof Error ? error.message : String(error),
+              }),
+            ),
+          ),
+        ),
+      ),
+    ),
+  { functional: true },
+);
+
+export const stopEngine$ = createEffect(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) =>
+    actions$.pipe(
+      ofType(AuthApiActions.logoutCompleted, AuthSessionActions.ended),
+      map(() => {
+        engine.stop();
+        return SyncEngineActions.stopped();
+      }),
+    ),
+  { functional: true },
+);

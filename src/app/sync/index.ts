@@ -1,0 +1,9 @@
+/** The sync engine's public face: features and the app use only what is exported here. */
+export { provideSync } from './provide-sync';
+export { SyncEngine } from './engine/sync-engine';
+export { SyncBadgeActions, SyncEngineActions } from './state/sync.actions';
+export * from './state/sync.feature';
+export type { OutcomeSummary } from './state/outcome-summary';
+export { SyncBadge } from './ui/sync-badge';
+export { LocalWriteBlockedError, ReadOnlyTableError, SyncStore, type LocalWrite } from './local';
+export { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER, type SyncConfig } from './sync.tokens';

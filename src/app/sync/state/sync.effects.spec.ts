@@ -1,0 +1,150 @@
+import { TestBed } from '@angular/core/testing';
+import { provideMockActions } from '@ngrx/effects/testing';
+import type { Action } from '@ngrx/store';
+import { ToastrService } from 'ngx-toastr';
+import { NEVER, type Observable, of, Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import type { QueuedSnapshot, SyncEvent, SyncOutcome, SyncTrigger } from '../core';
+import { SyncEngine } from '../engine/sync-engine';
+import type { LocalWrite } from '../local';
+import { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
+import { SyncBadgeActions, SyncEngineActions } from './sync.actions';
+import {
+  automaticTriggers$,
+  badgeRequests$,
+  engineEvents$,
+  queuedNotice$,
+  syncOnStart$,
+} from './sync.effects';
+import { QUEUED_NOTICE } from './sync-notices';
+
+const queued: QueuedSnapshot = {
+  kind: 'manual',
+  scope: 'full',
+  masterData: false,
+  initialTables: [],
+  requestCount: 1,
+  since: 0,
+};
+
+describe('sync effects', () => {
+  let actions$: Observable<Action>;
+  let scheduler: TestScheduler;
+  let requests: SyncTrigger[];
+  let engine: {
+    events$: Observable<SyncEvent>;
+    localWrites$: Observable<LocalWrite>;
+    request: (trigger: SyncTrigger) => Observable<SyncOutcome>;
+  };
+  let toastr: jasmine.SpyObj<ToastrService>;
+
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    requests = [];
+    engine = {
+      events$: NEVER,
+      localWrites$: NEVER,
+      request: (trigger) => {
+        requests.push(trigger);
+        return NEVER;
+      },
+    };
+    toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['info']);
+    TestBed.configureTestingModule({
+      providers: [
+        provideMockActions(() => actions$),
+        { provide: SyncEngine, useValue: engine },
+        { provide: ToastrService, useValue: toastr },
+        { provide: SYNC_SCHEDULER, useValue: scheduler },
+        {
+          provide: SYNC_CONFIG,
+          useValue: { ...DEFAULT_SYNC_CONFIG, backgroundIntervalMs: 60_000 },
+        },
+      ],
+    });
+  });
+
+  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
+
+  it('turns the engine events the store needs into actions, and drops log-only ones', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      engine.events$ = hot('-a-b-c', {
+        a: { type: 'requestQueued', at: 1, behind: 'run', queued },
+        b: { type: 'lockAcquired', at: 2, runId: 'r1', waitedMs: 0 },
+        c: { type: 'phaseStarted', at: 3, runId: 'r1', phase: 'pull' },
+      });
+      expectObservable(run(() => engineEvents$())).toBe('-a---c', {
+        a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
+        c: SyncEngineActions.phaseChanged({ runId: 'r1', phase: 'pull' }),
+      });
+    });
+  });
+
+  it('shows the queued toast once per queued request, and not behind the cooldown', () => {
+    scheduler.run(({ hot, expectObservable, flush }) => {
+      actions$ = hot('-a-m-h', {
+        a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
+        m: SyncEngineActions.requestMerged({ queued: { ...queued, requestCount: 2 } }),
+        h: SyncEngineActions.requestQueued({ queued, behind: 'hold' }),
+      });
+      expectObservable(run(() => queuedNotice$())).toBe('-a', {
+        a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
+      });
+      flush();
+    });
+    expect(toastr.info).toHaveBeenCalledOnceWith(QUEUED_NOTICE);
+  });
+
+  it('asks for a sync on tap and a master-data re-sync on long press', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      actions$ = hot('-t-l', {
+        t: SyncBadgeActions.syncRequested(),
+        l: SyncBadgeActions.masterDataResyncRequested(),
+      });
+      expectObservable(run(() => badgeRequests$())).toBe('');
+    });
+    expect(requests).toEqual([{ kind: 'manual' }, { kind: 'masterData' }]);
+  });
+
+  it('starts with the initial sync of missing tables, or a full sync when none is missing', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      actions$ = hot('-a-b', {
+        a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers', 'products'] }),
+        b: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
+      });
+      expectObservable(run(() => syncOnStart$())).toBe('');
+    });
+    expect(requests).toEqual([
+      { kind: 'initial', tables: ['customers', 'products'] },
+      { kind: 'manual' },
+    ]);
+  });
+
+  it('asks for a sync after every local write and a push-only one every interval, until stopped', () => {
+    scheduler.run(({ hot, expectObservable, flush }) => {
+      const writes = new Subject<LocalWrite>();
+      engine.localWrites$ = writes;
+      engine.request = (trigger) => {
+        requests.push(trigger);
+        return of({
+          status: 'skipped',
+          kind: 'background',
+          reason: 'initialSyncInProgress',
+          at: 0,
+        });
+      };
+      actions$ = hot('-s 90s x', {
+        s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
+        x: SyncEngineActions.stopped(),
+      });
+      scheduler.schedule(
+        () => writes.next({ table: 'workOrders', id: 'w1', changeId: 'c1', deleted: false }),
+        10,
+      );
+      expectObservable(run(() => automaticTriggers$())).toBe('');
+      flush();
+    });
+    // One write, one interval tick at 1 min; stopped at 90 s, so none at 2 min.
+    expect(requests).toEqual([{ kind: 'repository' }, { kind: 'background' }]);
+  });
+});
