@@ -10,8 +10,8 @@ import { SyncEngine, SyncEngineActions } from '../sync';
  * because it joins two features that must not know each other (auth and sync).
  */
 export const startEngine$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+    return actions$.pipe(
       ofType(AuthApiActions.loginSucceeded, AuthSessionActions.restored),
       map(({ session }) => session),
       filter((session) => session !== null),
@@ -30,18 +30,20 @@ export const startEngine$ = createEffect(
           ),
         ),
       ),
-    ),
+    );
+  },
   { functional: true },
 );
 
 export const stopEngine$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+    return actions$.pipe(
       ofType(AuthApiActions.logoutCompleted, AuthSessionActions.ended),
       map(() => {
         engine.stop();
         return SyncEngineActions.stopped();
       }),
-    ),
+    );
+  },
   { functional: true },
 );

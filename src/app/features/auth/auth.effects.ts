@@ -14,8 +14,8 @@ import { SessionPersistence } from './session';
 
 // exhaustMap: a second click on "Log in" while the first request is on its way is ignored.
 export const logIn$ = createEffect(
-  (actions$ = inject(Actions), api = inject(AuthApi)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), api = inject(AuthApi)) => {
+    return actions$.pipe(
       ofType(LoginPageActions.logIn),
       exhaustMap(({ username, password }) =>
         api.logIn(username, password).pipe(
@@ -25,27 +25,33 @@ export const logIn$ = createEffect(
           ),
         ),
       ),
-    ),
+    );
+  },
   { functional: true },
 );
 
 export const persistSession$ = createEffect(
-  (actions$ = inject(Actions), persistence = inject(SessionPersistence), router = inject(Router)) =>
-    actions$.pipe(
+  (
+    actions$ = inject(Actions),
+    persistence = inject(SessionPersistence),
+    router = inject(Router),
+  ) => {
+    return actions$.pipe(
       ofType(AuthApiActions.loginSucceeded),
       tap(({ session }) => {
         persistence.save(session);
         void router.navigateByUrl('/');
       }),
-    ),
+    );
+  },
   { functional: true, dispatch: false },
 );
 
 // The token is revoked on the server when it can be reached; when it can't, the local session is
 // cleared anyway: the user asked to leave, and the token expires on its own.
 export const logOut$ = createEffect(
-  (actions$ = inject(Actions), api = inject(AuthApi)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), api = inject(AuthApi)) => {
+    return actions$.pipe(
       ofType(UserMenuActions.logOut),
       exhaustMap(() =>
         api.logOut().pipe(
@@ -53,19 +59,25 @@ export const logOut$ = createEffect(
           catchError(() => of(AuthApiActions.logoutCompleted())),
         ),
       ),
-    ),
+    );
+  },
   { functional: true },
 );
 
 export const clearSession$ = createEffect(
-  (actions$ = inject(Actions), persistence = inject(SessionPersistence), router = inject(Router)) =>
-    actions$.pipe(
+  (
+    actions$ = inject(Actions),
+    persistence = inject(SessionPersistence),
+    router = inject(Router),
+  ) => {
+    return actions$.pipe(
       ofType(AuthApiActions.logoutCompleted, AuthSessionActions.ended),
       tap(() => {
         persistence.clear();
         void router.navigateByUrl('/login');
       }),
-    ),
+    );
+  },
   { functional: true, dispatch: false },
 );
 

@@ -21,17 +21,24 @@ export const authFeature = createFeature({
   name: 'auth',
   reducer: createReducer(
     initialAuthState,
-    on(AuthSessionActions.restored, (state, { session }) => ({ ...state, session })),
-    on(LoginPageActions.logIn, (state) => ({ ...state, pending: true, message: null })),
-    on(AuthApiActions.loginSucceeded, (_state, { session }) => ({
+    on(AuthSessionActions.restored, (state, { session }): AuthState => ({ ...state, session })),
+    on(LoginPageActions.logIn, (state): AuthState => ({ ...state, pending: true, message: null })),
+    on(AuthApiActions.loginSucceeded, (_state, { session }): AuthState => ({
       session,
       pending: false,
       message: null,
     })),
-    on(AuthApiActions.loginFailed, (state, { message }) => ({ ...state, pending: false, message })),
-    on(UserMenuActions.logOut, (state) => ({ ...state, pending: true })),
-    on(AuthApiActions.logoutCompleted, () => initialAuthState),
-    on(AuthSessionActions.ended, (_state, { message }) => ({ ...initialAuthState, message })),
+    on(AuthApiActions.loginFailed, (state, { message }): AuthState => ({
+      ...state,
+      pending: false,
+      message,
+    })),
+    on(UserMenuActions.logOut, (state): AuthState => ({ ...state, pending: true })),
+    on(AuthApiActions.logoutCompleted, (): AuthState => initialAuthState),
+    on(AuthSessionActions.ended, (_state, { message }): AuthState => ({
+      ...initialAuthState,
+      message,
+    })),
   ),
   extraSelectors: ({ selectSession }) => ({
     selectUser: createSelector(selectSession, (session) => session?.user ?? null),

@@ -134,7 +134,9 @@ describe('createSyncCoordinator: initial sync, holds, watchdog and teardown', ()
       expectObservable(stateEnds).toBe('700ms |');
       bed.at(700, () => bed.coordinator.destroy());
       bed.at(800, () =>
-        bed.coordinator.request({ kind: 'manual' }).subscribe({ error: (e) => afterwards.push(e) }),
+        bed.coordinator
+          .request({ kind: 'manual' })
+          .subscribe({ error: (e: unknown) => afterwards.push(e) }),
       );
       testScheduler.flush();
       expect(bed.lock.snapshot().holder).toBeNull();

@@ -1,5 +1,5 @@
 import { concat, EMPTY, NEVER, Observable, of, Subject, throwError } from 'rxjs';
-import { finalize, map, take } from 'rxjs/operators';
+import { finalize, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 
 import { exhaustMapWithTrailing } from './exhaust-map-with-trailing';
@@ -279,8 +279,8 @@ describe('exhaustMapWithTrailing', () => {
     it('reports an error thrown by an inner that errors synchronously', () => {
       const errors: unknown[] = [];
       of('a', 'b')
-        .pipe(exhaustMapWithTrailing(() => throwError(() => 'sync boom')))
-        .subscribe({ error: (e: unknown) => errors.push(e) });
+        .pipe(exhaustMapWithTrailing(() => throwError(() => new Error('sync boom'))))
+        .subscribe({ error: (e: unknown) => errors.push((e as Error).message) });
       expect(errors).toEqual(['sync boom']);
     });
 

@@ -71,7 +71,7 @@ export function exhaustMapWithTrailing<T, R, B = T>(
             running.add(
               from(input).subscribe({
                 next: (result) => subscriber.next(result),
-                error: (error) => subscriber.error(error),
+                error: (error: unknown) => subscriber.error(error),
                 complete: () => {
                   // Only the current inner may hand over; the loop (or this call) projects the next.
                   if (inner !== running) return;
@@ -102,7 +102,7 @@ export function exhaustMapWithTrailing<T, R, B = T>(
           }
           drain();
         },
-        error: (error) => subscriber.error(error),
+        error: (error: unknown) => subscriber.error(error),
         complete: () => {
           sourceDone = true;
           drain();

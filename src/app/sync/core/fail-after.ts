@@ -24,7 +24,7 @@ export function failAfter<T>(
     new Observable<T>((subscriber) => {
       const upstream = source.subscribe({
         next: (value) => subscriber.next(value),
-        error: (error) => subscriber.error(error),
+        error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       });
       const deadline = scheduler.schedule(() => {

@@ -1,4 +1,4 @@
-import { EMPTY, NEVER, Subject, throwError } from 'rxjs';
+import { EMPTY, NEVER, Subject, switchMap, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 
 import { createInMemoryLock, whileLeased } from './lock';
@@ -35,9 +35,9 @@ describe('createInMemoryLock', () => {
       const first = lock.acquire(holder('a'));
       expectObservable(first, '  1s !').toBe('a', { a: { holder: holder('a'), acquiredAt: 0 } });
       const grantedAt: number[] = [];
-      cold('500ms x').subscribe(() =>
-        lock.acquire(holder('b')).subscribe((lease) => grantedAt.push(lease.acquiredAt)),
-      );
+      cold('500ms x')
+        .pipe(switchMap(() => lock.acquire(holder('b'))))
+        .subscribe((lease) => grantedAt.push(lease.acquiredAt));
       testScheduler.flush();
       expect(grantedAt).toEqual([1000]);
     });
@@ -63,8 +63,9 @@ describe('whileLeased', () => {
   it('releases the lease before forwarding an error', () => {
     const lock = createInMemoryLock();
     const seen: string[] = [];
-    whileLeased(lock.acquire(holder('a')), () => throwError(() => 'boom')).subscribe({
-      error: (e) => seen.push(`${e}, holder ${lock.snapshot().holder?.runId ?? 'none'}`),
+    whileLeased(lock.acquire(holder('a')), () => throwError(() => new Error('boom'))).subscribe({
+      error: (e: unknown) =>
+        seen.push(`${(e as Error).message}, holder ${lock.snapshot().holder?.runId ?? 'none'}`),
     });
     expect(seen).toEqual(['boom, holder none']);
   });

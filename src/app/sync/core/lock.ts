@@ -104,7 +104,7 @@ export function whileLeased<T>(
       work.add(
         from(body(granted)).subscribe({
           next: (value) => subscriber.next(value),
-          error: (error) => {
+          error: (error: unknown) => {
             release();
             subscriber.error(error);
           },
@@ -123,7 +123,7 @@ export function whileLeased<T>(
         // A synchronous grant waits until `acquisition` exists, so `release` can always end it.
         if (acquisition) start(granted);
       },
-      error: (error) => subscriber.error(error),
+      error: (error: unknown) => subscriber.error(error),
       complete: () => {
         if (!lease) subscriber.error(new SyncError('unknown', 'lock completed without a lease'));
       },

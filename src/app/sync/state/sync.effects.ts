@@ -26,18 +26,19 @@ import { QUEUED_NOTICE } from './sync-notices';
 
 /** The engine's events as store actions (the rest are for the sync log only). */
 export const engineEvents$ = createEffect(
-  (engine = inject(SyncEngine)) =>
-    engine.events$.pipe(
+  (engine = inject(SyncEngine)) => {
+    return engine.events$.pipe(
       map(toAction),
       filter((action) => action !== null),
-    ),
+    );
+  },
   { functional: true },
 );
 
 // switchMap: the counts belong to the session that started; a new session replaces them.
 export const counts$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+    return actions$.pipe(
       ofType(SyncEngineActions.started, SyncEngineActions.stopped),
       switchMap((action) =>
         action.type === SyncEngineActions.stopped.type
@@ -48,30 +49,33 @@ export const counts$ = createEffect(
               ),
             ),
       ),
-    ),
+    );
+  },
   { functional: true },
 );
 
 export const lockHolder$ = createEffect(
-  (engine = inject(SyncEngine)) =>
-    engine.runBoard.current$.pipe(map((run) => SyncEngineActions.remoteRunChanged({ run }))),
+  (engine = inject(SyncEngine)) => {
+    return engine.runBoard.current$.pipe(map((run) => SyncEngineActions.remoteRunChanged({ run })));
+  },
   { functional: true },
 );
 
 export const connectivity$ = createEffect(
-  () =>
-    merge(fromEvent(window, 'online'), fromEvent(window, 'offline')).pipe(
+  () => {
+    return merge(fromEvent(window, 'online'), fromEvent(window, 'offline')).pipe(
       startWith(null),
       // `navigator.onLine === false` can be trusted; `true` only means "maybe".
       map(() => SyncEngineActions.connectivityChanged({ online: navigator.onLine })),
-    ),
+    );
+  },
   { functional: true },
 );
 
 /** After the engine starts: the initial sync of missing tables, or a full sync at app start. */
 export const syncOnStart$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+    return actions$.pipe(
       ofType(SyncEngineActions.started),
       mergeMap(({ missingTables }) =>
         settle(
@@ -81,13 +85,14 @@ export const syncOnStart$ = createEffect(
             : { kind: 'manual' },
         ),
       ),
-    ),
+    );
+  },
   { functional: true, dispatch: false },
 );
 
 export const badgeRequests$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+    return actions$.pipe(
       ofType(SyncBadgeActions.syncRequested, SyncBadgeActions.masterDataResyncRequested),
       // mergeMap: every tap is its own request; the coordinator merges them, not this effect.
       mergeMap((action) =>
@@ -95,7 +100,8 @@ export const badgeRequests$ = createEffect(
           kind: action.type === SyncBadgeActions.syncRequested.type ? 'manual' : 'masterData',
         }),
       ),
-    ),
+    );
+  },
   { functional: true, dispatch: false },
 );
 
@@ -109,8 +115,8 @@ export const automaticTriggers$ = createEffect(
     engine = inject(SyncEngine),
     config = inject(SYNC_CONFIG),
     scheduler = inject(SYNC_SCHEDULER),
-  ) =>
-    actions$.pipe(
+  ) => {
+    return actions$.pipe(
       ofType(SyncEngineActions.started, SyncEngineActions.stopped),
       switchMap((action) =>
         action.type === SyncEngineActions.stopped.type
@@ -125,19 +131,21 @@ export const automaticTriggers$ = createEffect(
             ),
       ),
       mergeMap((trigger) => settle(engine, trigger)),
-    ),
+    );
+  },
   { functional: true, dispatch: false },
 );
 
 /** One toast per queued request, never one per merged trigger. */
 export const queuedNotice$ = createEffect(
-  (actions$ = inject(Actions), toastr = inject(ToastrService)) =>
-    actions$.pipe(
+  (actions$ = inject(Actions), toastr = inject(ToastrService)) => {
+    return actions$.pipe(
       ofType(SyncEngineActions.requestQueued),
       // Behind a hold (the cooldown after the initial sync) nothing is in progress: no toast.
       filter(({ behind }) => behind === 'run'),
       tap(() => toastr.info(QUEUED_NOTICE)),
-    ),
+    );
+  },
   { functional: true, dispatch: false },
 );
 

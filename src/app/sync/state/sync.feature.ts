@@ -46,37 +46,41 @@ export const syncFeature = createFeature({
   name: 'sync',
   reducer: createReducer(
     initialSyncFeatureState,
-    on(SyncEngineActions.started, (state, { userId, missingTables }) => ({
+    on(SyncEngineActions.started, (state, { userId, missingTables }): SyncFeatureState => ({
       ...initialSyncFeatureState,
       online: state.online,
       lockHolder: state.lockHolder,
       userId,
       missingTables,
     })),
-    on(SyncEngineActions.stopped, (state) => ({
+    on(SyncEngineActions.stopped, (state): SyncFeatureState => ({
       ...initialSyncFeatureState,
       online: state.online,
       lockHolder: state.lockHolder,
     })),
-    on(SyncEngineActions.requestQueued, SyncEngineActions.requestMerged, (state, { queued }) => ({
-      ...state,
-      queued,
-    })),
-    on(SyncEngineActions.runStarted, (state, { run }) => ({
+    on(
+      SyncEngineActions.requestQueued,
+      SyncEngineActions.requestMerged,
+      (state, { queued }): SyncFeatureState => ({
+        ...state,
+        queued,
+      }),
+    ),
+    on(SyncEngineActions.runStarted, (state, { run }): SyncFeatureState => ({
       ...state,
       running: run,
       queued: null,
       progress: [],
     })),
-    on(SyncEngineActions.phaseChanged, (state, { runId, phase }) =>
+    on(SyncEngineActions.phaseChanged, (state, { runId, phase }): SyncFeatureState =>
       state.running?.runId === runId ? { ...state, running: { ...state.running, phase } } : state,
     ),
-    on(SyncEngineActions.progressReported, (state, { runId, progress }) =>
+    on(SyncEngineActions.progressReported, (state, { runId, progress }): SyncFeatureState =>
       state.running?.runId === runId
         ? { ...state, progress: replaceProgress(state.progress, progress) }
         : state,
     ),
-    on(SyncEngineActions.runCompleted, (state, { outcome }) => ({
+    on(SyncEngineActions.runCompleted, (state, { outcome }): SyncFeatureState => ({
       ...state,
       running: state.running?.runId === outcome.runId ? null : state.running,
       lastOutcome: outcome,
@@ -84,13 +88,19 @@ export const syncFeature = createFeature({
       missingTables:
         outcome.status === 'succeeded' && outcome.kind === 'initial' ? [] : state.missingTables,
     })),
-    on(SyncEngineActions.countsChanged, (state, { pending, deadLetter }) => ({
+    on(SyncEngineActions.countsChanged, (state, { pending, deadLetter }): SyncFeatureState => ({
       ...state,
       pendingCount: pending,
       deadLetterCount: deadLetter,
     })),
-    on(SyncEngineActions.remoteRunChanged, (state, { run }) => ({ ...state, lockHolder: run })),
-    on(SyncEngineActions.connectivityChanged, (state, { online }) => ({ ...state, online })),
+    on(SyncEngineActions.remoteRunChanged, (state, { run }): SyncFeatureState => ({
+      ...state,
+      lockHolder: run,
+    })),
+    on(SyncEngineActions.connectivityChanged, (state, { online }): SyncFeatureState => ({
+      ...state,
+      online,
+    })),
   ),
   extraSelectors: ({
     selectRunning,

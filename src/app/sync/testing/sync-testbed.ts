@@ -139,7 +139,7 @@ export function createSyncTestbed(
             ),
           ),
         ),
-        { connector: () => new ReplaySubject<string>(), resetOnDisconnect: false },
+        { connector: () => new ReplaySubject<string>(Infinity), resetOnDisconnect: false },
       );
       // Connected now, not on subscription, so requests are sent even if nobody asserts on them.
       outcomes.connect();
