@@ -1,0 +1,149 @@
+/**
+ * Builds the sync server: storage, schema migrations, first-start demo data, and the Fastify
+ * instance with every route. Tests call it with an in-memory or shared database and drive it
+ * with `app.inject`; main.ts calls it with what the environment says and listens.
+ */
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { API_PREFIX } from '../../contract/protocol';
+import { installErrorHandling } from './errors';
+import './request-context';
+import { authRoutes, type AuthOptions } from './routes/auth';
+import { registerStaticApp, resolveStaticDir } from './routes/static';
+import { syncRoutes } from './routes/sync';
+import { testRoutes } from './routes/test';
+import { DEMO_COUNTS, seedDemo, type SeedCounts } from './seed/seed';
+import { openPglite, openPostgres, type Db } from './store/db';
+import { migrate } from './store/migrations';
+import { countUsers, deleteDeadSessions } from './store/users';
+import { TestState } from './testing/test-state';
+
+export type ServerMode = 'normal' | 'test';
+
+export interface AppOptions {
+  /** A database to use as is; the app neither migrates twice nor closes it (tests share one). */
+  db?: Db;
+  /** PostgreSQL connection string; when absent the embedded PGlite store is used. */
+  databaseUrl?: string;
+  /** PGlite's directory, or 'memory'. */
+  dataDir?: string;
+  /** 'test' adds the /api/test routes and fault injection. */
+  mode?: ServerMode;
+  sessionTtlMs?: number;
+  /** Demo data per user on first start and on test resets; null: the demo users only. */
+  seed?: SeedCounts | null;
+  /** The Angular build to serve; null serves none; undefined: dist/field-sync/browser if built. */
+  staticDir?: string | null;
+  /** Where relative paths (static dir) are resolved; the repository root. */
+  repoRoot?: string;
+  /** pino level; 'silent' by default so tests stay quiet. */
+  logLevel?: string;
+  /** The clock for session expiry, replaceable so tests can expire a session instantly. */
+  now?: () => number;
+  bodyLimit?: number;
+  loginRateLimit?: AuthOptions['loginRateLimit'];
+  /** Origins allowed to call the API cross-origin (e.g. `ng serve` on :4200); none by default. */
+  corsOrigins?: readonly string[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The store behind the routes, for tests and tooling. */
+    readonly db: Db;
+    /** Fault queue, journal and rejections; null outside test mode. */
+    readonly testState: TestState | null;
+  }
+}
+
+export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+
+function seedCountsOf(options: AppOptions): SeedCounts | null {
+  return options.seed === undefined ? DEMO_COUNTS : options.seed;
+}
+
+/** Opens (or adopts) the database, migrates it, and seeds the demo when it has no users. */
+export async function prepareDatabase(options: AppOptions): Promise<Db> {
+  const db =
+    options.db ??
+    (options.databaseUrl
+      ? openPostgres(options.databaseUrl)
+      : await openPglite(options.dataDir ?? 'memory'));
+  try {
+    await migrate(db);
+    if ((await countUsers(db)) === 0) await seedDemo(db, seedCountsOf(options));
+    await deleteDeadSessions(db, (options.now ?? Date.now)());
+  } catch (error) {
+    // A database we opened must not outlive a failed start (PGlite holds its directory).
+    if (!options.db) await db.close();
+    throw error;
+  }
+  return db;
+}
+
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const db = await prepareDatabase(options);
+  const now = options.now ?? Date.now;
+  const testState = options.mode === 'test' ? new TestState() : null;
+
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'silent',
+      redact: ['req.headers.authorization', 'headers.authorization'],
+    },
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ajv: {
+      // Fastify's defaults would quietly drop unknown properties and turn "5" into 5; a sync
+      // client sending either has a bug it should hear about.
+      customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true },
+    },
+  });
+  app.decorate('db', db);
+  app.decorate('testState', testState);
+  app.decorateRequest('user', null);
+  if (!options.db) app.addHook('onClose', () => db.close());
+
+  // The API speaks JSON only; a text/plain body would otherwise reach the schemas as a string.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+  await app.register(helmet, {
+    // The server speaks plain HTTP (TLS belongs to a proxy in front), so no HSTS and no upgrade.
+    // Angular's build loads its stylesheet with an inline onload attribute: allow attributes.
+    strictTransportSecurity: false,
+    contentSecurityPolicy: {
+      directives: { upgradeInsecureRequests: null, scriptSrcAttr: ["'unsafe-inline'"] },
+    },
+  });
+  if (options.corsOrigins?.length) {
+    await app.register(cors, { origin: [...options.corsOrigins], maxAge: 600 });
+  }
+  const loginRateLimit = options.loginRateLimit ?? false;
+  if (loginRateLimit) await app.register(rateLimit, { global: false });
+
+  await app.register(authRoutes, {
+    prefix: `${API_PREFIX}/auth`,
+    db,
+    now,
+    sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    loginRateLimit,
+  });
+  await app.register(syncRoutes, { prefix: `${API_PREFIX}/sync`, db, now, testState });
+  if (testState) {
+    await app.register(testRoutes, {
+      prefix: `${API_PREFIX}/test`,
+      db,
+      state: testState,
+      seedCounts: seedCountsOf(options),
+    });
+  }
+  // For start scripts and load balancers: answers once the store is migrated and seeded.
+  app.get(`${API_PREFIX}/health`, async () => ({ status: 'ok' }));
+  const staticDir =
+    options.staticDir === null
+      ? null
+      : resolveStaticDir(options.staticDir, options.repoRoot ?? process.cwd());
+  await registerStaticApp(app, staticDir);
+  return app;
+}

@@ -1,0 +1,73 @@
+/** Login, logout, and the bearer-token check every other API route goes through. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LoginResponse } from '../../../contract/protocol';
+import { sendError } from '../errors';
+import { LoginBody } from '../schemas';
+import type { Db } from '../store/db';
+import { checkCredentials, createSession, findSessionUser, revokeSession } from '../store/users';
+
+export interface AuthOptions {
+  readonly db: Db;
+  readonly sessionTtlMs: number;
+  readonly now: () => number;
+  /** Login attempts per client address and window, or false for no limit. */
+  readonly loginRateLimit: { max: number; timeWindowMs: number } | false;
+}
+
+/** The token of `Authorization: Bearer <token>`, or undefined when the header isn't that. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const match = /^Bearer +([A-Za-z0-9_-]{1,200})$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+function unauthorized(reply: FastifyReply, message: string): FastifyReply {
+  return sendError(reply.header('www-authenticate', 'Bearer'), 401, message);
+}
+
+/**
+ * An onRequest hook: sets `request.user`, or answers 401. Unknown, expired and revoked tokens get
+ * the same message, so a caller learns nothing about which it was.
+ */
+export function authenticate(db: Db, now: () => number) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const token = bearerToken(request);
+    if (!token) {
+      await unauthorized(reply, 'missing bearer token: send Authorization: Bearer <token>');
+      return;
+    }
+    const user = await findSessionUser(db, token, now());
+    if (!user) {
+      await unauthorized(reply, 'invalid or expired session: log in again');
+      return;
+    }
+    request.user = user;
+  };
+}
+
+export async function authRoutes(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  const { db, now, loginRateLimit } = options;
+  // Read by @fastify/rate-limit, which app.ts registers (not globally) when a limit is set.
+  const config = loginRateLimit
+    ? { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.timeWindowMs } }
+    : {};
+
+  app.post<{ Body: LoginBody }>(
+    '/login',
+    { schema: { body: LoginBody }, config },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const user = await checkCredentials(db, username, password);
+      if (!user) return unauthorized(reply, 'unknown username or wrong password');
+      const session = await createSession(db, user.id, now(), options.sessionTtlMs);
+      const body: LoginResponse = { token: session.token, expiresAt: session.expiresAt, user };
+      return body;
+    },
+  );
+
+  app.post('/logout', { onRequest: authenticate(db, now) }, async (request, reply) => {
+    const token = bearerToken(request);
+    // The hook just accepted this token; a false here is a concurrent logout, same outcome.
+    if (token) await revokeSession(db, token, now());
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,39 @@
+/** The sync endpoints: manifest, pull and push, all behind the bearer-token check. */
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_PULL_LIMIT, type PullRequest } from '../../../contract/protocol';
+import { callerOf } from '../request-context';
+import { PullBody, PushBody } from '../schemas';
+import type { Db } from '../store/db';
+import { pushChanges } from '../store/push';
+import { pull, readManifest } from '../store/records';
+import { installTestHooks } from '../testing/sync-faults';
+import type { TestState } from '../testing/test-state';
+import { authenticate } from './auth';
+
+export interface SyncOptions {
+  readonly db: Db;
+  readonly now: () => number;
+  /** Present in test mode only: faults, the journal and armed rejections apply to these routes. */
+  readonly testState: TestState | null;
+}
+
+export async function syncRoutes(app: FastifyInstance, options: SyncOptions): Promise<void> {
+  const { db, testState } = options;
+  const checkToken = authenticate(db, options.now);
+  if (testState) installTestHooks(app, testState, checkToken);
+  else app.addHook('onRequest', checkToken);
+
+  app.get('/manifest', async (request) => readManifest(db, callerOf(request).id));
+
+  app.post<{ Body: PullBody }>('/pull', { schema: { body: PullBody } }, async (request) => {
+    const body: PullRequest = request.body;
+    return pull(db, callerOf(request).id, body.tables, body.limit ?? DEFAULT_PULL_LIMIT);
+  });
+
+  app.post<{ Body: PushBody }>('/push', { schema: { body: PushBody } }, async (request) => {
+    const rejections = testState?.rejections;
+    return pushChanges(db, callerOf(request).id, request.body.changes, {
+      takeRejection: rejections ? (...key) => rejections.take(...key) : undefined,
+    });
+  });
+}

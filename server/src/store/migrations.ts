@@ -1,0 +1,87 @@
+/**
+ * Versioned, idempotent schema migrations, run at every start-up. Each version runs once, in its
+ * own transaction, and is recorded in `schema_migrations`; a start-up finding every version
+ * recorded does nothing. Never edit a shipped version: append a new one.
+ */
+import type { Db } from './db';
+
+interface Migration {
+  readonly version: number;
+  readonly description: string;
+  /** One statement per entry: PGlite's parameterised query path runs a single statement. */
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, sessions, records, applied_changes',
+    statements: [
+      `CREATE TABLE users (
+         id            text PRIMARY KEY,
+         username      text NOT NULL UNIQUE,
+         name          text NOT NULL,
+         password_hash text NOT NULL,
+         rev           bigint NOT NULL DEFAULT 0
+       )`,
+      `CREATE TABLE sessions (
+         token_hash text PRIMARY KEY,
+         user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         expires_at timestamptz NOT NULL,
+         revoked    boolean NOT NULL DEFAULT false
+       )`,
+      `CREATE INDEX sessions_user_idx ON sessions (user_id)`,
+      `CREATE TABLE records (
+         user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+         table_name text NOT NULL,
+         id         text NOT NULL,
+         rev        bigint NOT NULL,
+         deleted    boolean NOT NULL DEFAULT false,
+         data       jsonb,
+         updated_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (user_id, table_name, id)
+       )`,
+      // The pull query: one user's table, after a revision, in revision order.
+      `CREATE INDEX records_pull_idx ON records (user_id, table_name, rev)`,
+      `CREATE TABLE applied_changes (
+         user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+         change_id  text NOT NULL,
+         result     jsonb NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (user_id, change_id)
+       )`,
+    ],
+  },
+];
+
+/** Applies the migrations not yet recorded; returns the versions it applied. */
+export async function migrate(db: Db): Promise<number[]> {
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       version     integer PRIMARY KEY,
+       description text NOT NULL,
+       applied_at  timestamptz NOT NULL DEFAULT now()
+     )`,
+  );
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const ran = await db.transaction(async (tx) => {
+      // Two servers starting against one PostgreSQL at once: the second waits here, then sees
+      // the version recorded and skips it.
+      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+        migration.version,
+      ]);
+      if (done.rows.length > 0) return false;
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, description) VALUES ($1, $2)', [
+        migration.version,
+        migration.description,
+      ]);
+      return true;
+    });
+    if (ran) applied.push(migration.version);
+  }
+  return applied;
+}

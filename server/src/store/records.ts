@@ -1,0 +1,143 @@
+/**
+ * Reading sync records: the manifest counts and the pull pages. Every query is scoped to one
+ * user id, which is the only isolation there is, so it is never optional.
+ */
+import type {
+  Checkpoint,
+  ManifestResponse,
+  PullResponse,
+  PullTableResult,
+  ServerRecord,
+} from '../../../contract/protocol';
+import { SYNC_TABLES, type TableName } from '../../../contract/tables';
+import type { Queryable } from './db';
+
+/** A request the caller got wrong: the route answers it with this status and message. */
+export class ClientError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+const CHECKPOINT_PATTERN = /^r:(0|[1-9][0-9]{0,14})$/;
+
+/** The revision a checkpoint stands for; `null` (from the beginning) is revision 0. */
+export function parseCheckpoint(checkpoint: Checkpoint): number {
+  if (checkpoint === null) return 0;
+  const match = CHECKPOINT_PATTERN.exec(checkpoint);
+  if (!match) throw new ClientError(400, `malformed checkpoint ${JSON.stringify(checkpoint)}`);
+  return Number(match[1]);
+}
+
+/** `r:<rev>`; clients treat it as opaque, which leaves room to change the encoding. */
+export function encodeCheckpoint(rev: number): string {
+  return `r:${rev}`;
+}
+
+export interface RecordRow {
+  id: string;
+  rev: unknown;
+  deleted: boolean;
+  data: Record<string, unknown> | null;
+  updated_ms: unknown;
+}
+
+/** The columns every reader selects; bigint arrives as a string from `pg`, a number from PGlite. */
+export const RECORD_COLUMNS =
+  'id, rev, deleted, data, (extract(epoch FROM updated_at) * 1000)::float8 AS updated_ms';
+
+export function toServerRecord(row: RecordRow): ServerRecord {
+  return {
+    id: row.id,
+    rev: Number(row.rev),
+    deleted: row.deleted,
+    data: row.deleted ? null : row.data,
+    updatedAt: Math.round(Number(row.updated_ms)),
+  };
+}
+
+export async function readManifest(db: Queryable, userId: string): Promise<ManifestResponse> {
+  const { rows } = await db.query<{ table_name: string; n: unknown }>(
+    `SELECT table_name, count(*) AS n FROM records
+      WHERE user_id = $1 AND NOT deleted GROUP BY table_name`,
+    [userId],
+  );
+  const counts = new Map(rows.map((row) => [row.table_name, Number(row.n)]));
+  return {
+    tables: SYNC_TABLES.map((table) => ({
+      name: table.name,
+      kind: table.kind,
+      schemaVersion: table.schemaVersion,
+      count: counts.get(table.name) ?? 0,
+    })),
+  };
+}
+
+export async function currentRevision(db: Queryable, userId: string): Promise<number> {
+  const { rows } = await db.query<{ rev: unknown }>('SELECT rev FROM users WHERE id = $1', [
+    userId,
+  ]);
+  return Number(rows[0]?.rev ?? 0);
+}
+
+export interface PullTableRequest {
+  table: TableName;
+  checkpoint: Checkpoint;
+}
+
+/**
+ * Fills one response of at most `limit` records, table by table in request order. Revisions are
+ * handed out under the user's row lock, so they commit in order: a page ending at revision r has
+ * seen every committed write up to r, and `rev > r` next time skips nothing.
+ */
+export async function pull(
+  db: Queryable,
+  userId: string,
+  tables: readonly PullTableRequest[],
+  limit: number,
+): Promise<PullResponse> {
+  const seen = new Set<TableName>();
+  const afterRevs = tables.map(({ table, checkpoint }) => {
+    if (seen.has(table)) throw new ClientError(400, `table "${table}" is listed twice`);
+    seen.add(table);
+    return parseCheckpoint(checkpoint);
+  });
+  const latest = await currentRevision(db, userId);
+  const ahead = afterRevs.findIndex((rev) => rev > latest);
+  if (ahead >= 0) {
+    // Only a checkpoint from an earlier life of the database can be ahead of its counter, e.g.
+    // after a test reset. Answering "nothing new" would strand that client forever.
+    throw new ClientError(
+      409,
+      `checkpoint ${tables[ahead]?.checkpoint} of "${tables[ahead]?.table}" is ahead of the ` +
+        `server (revision ${latest}): the server's data was reset; pull again from null`,
+    );
+  }
+
+  let remaining = limit;
+  const results: PullTableResult[] = [];
+  for (const [index, { table, checkpoint }] of tables.entries()) {
+    const afterRev = afterRevs[index] ?? 0;
+    // One row more than we may return tells whether more are waiting, without a count(*).
+    const { rows } = await db.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM records
+        WHERE user_id = $1 AND table_name = $2 AND rev > $3
+        ORDER BY rev LIMIT $4`,
+      [userId, table, afterRev, remaining + 1],
+    );
+    const page = rows.slice(0, remaining).map(toServerRecord);
+    remaining -= page.length;
+    const last = page.at(-1);
+    results.push({
+      table,
+      records: page,
+      checkpoint: last ? encodeCheckpoint(last.rev) : checkpoint,
+      hasMore: rows.length > page.length,
+    });
+  }
+  return { tables: results };
+}

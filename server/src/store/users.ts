@@ -1,0 +1,123 @@
+/** Users and their sessions. */
+import { randomUUID } from 'node:crypto';
+import type { SessionUser } from '../../../contract/protocol';
+import {
+  decoyPasswordHash,
+  hashPassword,
+  hashToken,
+  newSessionToken,
+  verifyPassword,
+} from './credentials';
+import type { Queryable } from './db';
+
+export interface NewUser {
+  username: string;
+  name: string;
+  password: string;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  name: string;
+}
+
+/**
+ * Ids are random, not derived from the username: after a server reset a client sees a different
+ * id for "alice" and knows its local copy belongs to data that no longer exists.
+ */
+export async function createUser(db: Queryable, user: NewUser): Promise<SessionUser> {
+  const id = randomUUID();
+  const passwordHash = await hashPassword(user.password);
+  await db.query('INSERT INTO users (id, username, name, password_hash) VALUES ($1, $2, $3, $4)', [
+    id,
+    user.username,
+    user.name,
+    passwordHash,
+  ]);
+  return { id, username: user.username, name: user.name };
+}
+
+export async function findUserByUsername(
+  db: Queryable,
+  username: string,
+): Promise<SessionUser | undefined> {
+  const { rows } = await db.query<UserRow>(
+    'SELECT id, username, name FROM users WHERE username = $1',
+    [username],
+  );
+  return rows[0];
+}
+
+export async function countUsers(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: unknown }>('SELECT count(*) AS n FROM users');
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The user for these credentials, or undefined; unknown users cost the same time as bad passwords. */
+export async function checkCredentials(
+  db: Queryable,
+  username: string,
+  password: string,
+): Promise<SessionUser | undefined> {
+  const { rows } = await db.query<UserRow & { password_hash: string }>(
+    'SELECT id, username, name, password_hash FROM users WHERE username = $1',
+    [username],
+  );
+  const row = rows[0];
+  const valid = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash()));
+  return row && valid ? { id: row.id, username: row.username, name: row.name } : undefined;
+}
+
+export interface NewSession {
+  token: string;
+  expiresAt: number;
+}
+
+export async function createSession(
+  db: Queryable,
+  userId: string,
+  now: number,
+  ttlMs: number,
+): Promise<NewSession> {
+  const token = newSessionToken();
+  const expiresAt = now + ttlMs;
+  await db.query(
+    `INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+     VALUES ($1, $2, $3::timestamptz, $4::timestamptz)`,
+    [hashToken(token), userId, new Date(now).toISOString(), new Date(expiresAt).toISOString()],
+  );
+  return { token, expiresAt };
+}
+
+/** The session's user when the token is known, not revoked and not expired at `now`. */
+export async function findSessionUser(
+  db: Queryable,
+  token: string,
+  now: number,
+): Promise<SessionUser | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT u.id, u.username, u.name
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND NOT s.revoked AND s.expires_at > $2::timestamptz`,
+    [hashToken(token), new Date(now).toISOString()],
+  );
+  return rows[0];
+}
+
+/** Revokes the session; false when the token named no live session. */
+export async function revokeSession(db: Queryable, token: string, now: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE sessions SET revoked = true
+      WHERE token_hash = $1 AND NOT revoked AND expires_at > $2::timestamptz`,
+    [hashToken(token), new Date(now).toISOString()],
+  );
+  return rowCount > 0;
+}
+
+/** Expired and revoked sessions are dead weight; dropped at start-up. */
+export async function deleteDeadSessions(db: Queryable, now: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE revoked OR expires_at <= $1::timestamptz', [
+    new Date(now).toISOString(),
+  ]);
+}

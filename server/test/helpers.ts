@@ -1,0 +1,165 @@
+/**
+ * Shared fixtures: one app per test file over an in-memory PGlite (initdb costs seconds, so never
+ * one per test), a small demo seed, and typed request helpers around `app.inject`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type {
+  LoginResponse,
+  PullRequest,
+  PullResponse,
+  PushChange,
+  PushResponse,
+} from '../../contract/protocol';
+import type { TableName } from '../../contract/tables';
+import { buildApp, type AppOptions } from '../src/app';
+import { resetRecords, type SeedCounts } from '../src/seed/seed';
+
+/** Enough to page through and reference, small enough to re-seed between tests. */
+export const SMALL_SEED: SeedCounts = { customers: 12, products: 8, workOrders: 10 };
+
+export function startTestApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  return buildApp({
+    dataDir: 'memory',
+    mode: 'test',
+    seed: SMALL_SEED,
+    staticDir: null,
+    ...options,
+  });
+}
+
+/**
+ * Back to the small demo data. Users and sessions stay (re-creating users costs scrypt time on
+ * every test); tests that need a clean session state delete sessions themselves.
+ */
+export async function resetData(
+  app: FastifyInstance,
+  seed: SeedCounts | null = SMALL_SEED,
+): Promise<void> {
+  app.testState?.clear();
+  await resetRecords(app.db, seed);
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  headers: Record<string, unknown>;
+}
+
+export async function call<T = unknown>(
+  app: FastifyInstance,
+  method: 'GET' | 'POST' | 'DELETE',
+  url: string,
+  options: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  let payload: string | undefined;
+  if (options.rawBody !== undefined) payload = options.rawBody;
+  else if (options.body !== undefined) payload = JSON.stringify(options.body);
+  if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await app.inject({ method, url, headers, payload });
+  const text = response.body;
+  return {
+    status: response.statusCode,
+    body: (text && response.headers['content-type']?.toString().includes('json')
+      ? JSON.parse(text)
+      : text) as T,
+    headers: response.headers,
+  };
+}
+
+export const PASSWORDS: Record<string, string> = { alice: 'alice-demo-pass', bob: 'bob-demo-pass' };
+
+export async function login(app: FastifyInstance, username: string): Promise<LoginResponse> {
+  const response = await call<LoginResponse>(app, 'POST', '/api/auth/login', {
+    body: { username, password: PASSWORDS[username] },
+  });
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status}`);
+  return response.body;
+}
+
+export async function pullOnce(
+  app: FastifyInstance,
+  token: string,
+  request: PullRequest,
+): Promise<PullResponse> {
+  const response = await call<PullResponse>(app, 'POST', '/api/sync/pull', {
+    token,
+    body: request,
+  });
+  if (response.status !== 200)
+    throw new Error(`pull: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+export async function push(
+  app: FastifyInstance,
+  token: string,
+  changes: PushChange[],
+): Promise<PushResponse> {
+  const response = await call<PushResponse>(app, 'POST', '/api/sync/push', {
+    token,
+    body: { changes },
+  });
+  if (response.status !== 200)
+    throw new Error(`push: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+let changeCounter = 0;
+
+/** A change with a fresh changeId; override what the test is about. */
+export function change(
+  table: TableName,
+  id: string,
+  data: Record<string, unknown> | null,
+  extra: Partial<PushChange> = {},
+): PushChange {
+  changeCounter += 1;
+  return {
+    table,
+    id,
+    changeId: `c-${process.pid}-${changeCounter}`,
+    baseRev: null,
+    deleted: false,
+    data,
+    ...extra,
+  };
+}
+
+export const workOrder = (customerId = 'cus-000001', title = 'Fix the boiler') => ({
+  title,
+  customerId,
+  status: 'open',
+});
+
+export const line = (workOrderId: string, productId = 'prd-000001', quantity = 2) => ({
+  workOrderId,
+  productId,
+  quantity,
+});
+
+/** Pulls one table from `checkpoint` until hasMore is false; returns every page's records. */
+export async function pullAll(
+  app: FastifyInstance,
+  token: string,
+  table: TableName,
+  limit: number,
+  checkpoint: string | null = null,
+) {
+  const records: PullResponse['tables'][number]['records'] = [];
+  let current = checkpoint;
+  for (let page = 0; page < 10_000; page++) {
+    const response = await pullOnce(app, token, {
+      tables: [{ table, checkpoint: current }],
+      limit,
+    });
+    const result = response.tables[0]!;
+    records.push(...result.records);
+    current = result.checkpoint;
+    if (!result.hasMore) return { records, checkpoint: current };
+  }
+  throw new Error('pullAll did not finish');
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
