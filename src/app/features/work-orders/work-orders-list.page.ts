@@ -60,6 +60,12 @@ export class WorkOrdersListPage {
       );
   });
   protected readonly rows = computed(() => this.matching().slice(0, PAGE_ROWS));
+  protected readonly summary = computed(() => {
+    const total = this.matching().length;
+    const shown = this.rows().length;
+    const count = `${total.toLocaleString('en-US')} work ${total === 1 ? 'order' : 'orders'}`;
+    return shown < total ? `${count}, showing the first ${shown}` : count;
+  });
 
   protected onSearch(event: Event): void {
     this.search.set((event.target as HTMLInputElement).value);
