@@ -1,9 +1,9 @@
 import { expect, test } from '../fixtures/test';
 import { DEMO_USERS } from '../pages/login.page';
 
-test('alice logs in and sees the work-orders page', async ({
+test('alice logs in, her work orders sync, and the badge says synced', async ({
   page,
-  server: _server,
+  server,
   loginPage,
 }) => {
   await loginPage.open();
@@ -11,6 +11,14 @@ test('alice logs in and sees the work-orders page', async ({
 
   await expect(page.getByRole('heading', { name: 'Work orders' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'User menu' })).toContainText('Alice Andersen');
+  await expect(page.getByRole('button', { name: 'Sync status: synced' })).toBeVisible();
+  await expect(page.getByText('2,000 work orders, showing the first 200')).toBeVisible();
+
+  const journal = await server.journal();
+  expect(
+    journal.some((entry) => entry.username === 'alice' && entry.path === '/api/sync/pull'),
+  ).toBe(true);
+  expect(journal.every((entry) => entry.status === 200)).toBe(true);
   await page.screenshot({ path: 'e2e/artifacts/smoke.png' });
 });
 
