@@ -1,8 +1,8 @@
 import { inject } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { catchError, filter, map, of, switchMap } from 'rxjs';
-import { AuthApiActions, AuthSessionActions } from '../features/auth/auth.actions';
-import { SyncEngine, SyncEngineActions } from '../sync';
+import { AuthApiActions, AuthSessionActions, UserMenuActions } from '../features/auth/auth.actions';
+import { GateDialogActions, SyncEngine, SyncEngineActions } from '../sync';
 
 /**
  * Ties the sync engine's life to the login session: started for the user who logged in (or whose
@@ -43,6 +43,20 @@ export const stopEngine$ = createEffect(
         engine.stop();
         return SyncEngineActions.stopped();
       }),
+    );
+  },
+  { functional: true },
+);
+
+/**
+ * "Cancel and log out" in the initial-sync dialog is a normal logout (the token is revoked); the
+ * partial local data stays, so the same user's next login resumes where this one stopped.
+ */
+export const cancelInitialSync$ = createEffect(
+  (actions$ = inject(Actions)) => {
+    return actions$.pipe(
+      ofType(GateDialogActions.cancelAndLogOut),
+      map(() => UserMenuActions.logOut()),
     );
   },
   { functional: true },

@@ -7,3 +7,5 @@ export type { OutcomeSummary } from './state/outcome-summary';
 export { SyncBadge } from './ui/sync-badge';
 export { LocalWriteBlockedError, ReadOnlyTableError, SyncStore, type LocalWrite } from './local';
 export { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER, type SyncConfig } from './sync.tokens';
+export { GateActions, GateDialogActions } from './gate/gate.actions';
+export { selectGateOpen, selectGateView, type GateView } from './gate/gate.feature';

@@ -1,6 +1,8 @@
 import { isDevMode, makeEnvironmentProviders } from '@angular/core';
 import { provideEffects } from '@ngrx/effects';
 import { provideState } from '@ngrx/store';
+import * as gateEffects from './gate/gate.effects';
+import { gateFeature } from './gate/gate.feature';
 import * as syncEffects from './state/sync.effects';
 import { syncFeature } from './state/sync.feature';
 import { SYNC_LOG_TO_CONSOLE } from './sync.tokens';
@@ -9,7 +11,8 @@ import { SYNC_LOG_TO_CONSOLE } from './sync.tokens';
 export function provideSync() {
   return makeEnvironmentProviders([
     provideState(syncFeature),
-    provideEffects(syncEffects),
+    provideState(gateFeature),
+    provideEffects(syncEffects, gateEffects),
     { provide: SYNC_LOG_TO_CONSOLE, useValue: isDevMode() },
   ]);
 }

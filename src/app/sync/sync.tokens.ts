@@ -25,6 +25,10 @@ export interface SyncConfig {
   readonly pushBatchSize: number;
   /** Background push-only runs, every this many ms. */
   readonly backgroundIntervalMs: number;
+  /** Waits before each retry of a failed initial sync (3 retries: 4 attempts in all). */
+  readonly initialRetryDelaysMs: readonly number[];
+  /** After the initial sync, regular triggers are held this long (merged into one request). */
+  readonly gateCooldownMs: number;
 }
 
 export const DEFAULT_SYNC_CONFIG: SyncConfig = {
@@ -34,6 +38,8 @@ export const DEFAULT_SYNC_CONFIG: SyncConfig = {
   pullPageSize: 1_000,
   pushBatchSize: 200,
   backgroundIntervalMs: 5 * 60_000,
+  initialRetryDelaysMs: [2_000, 5_000, 15_000],
+  gateCooldownMs: 5_000,
 };
 
 export const SYNC_CONFIG = new InjectionToken<SyncConfig>('SYNC_CONFIG', {

@@ -1,4 +1,5 @@
 import {
+  concat,
   concatMap,
   EMPTY,
   expand,
@@ -45,13 +46,20 @@ export function pullPhase(deps: PullPhaseDeps, run: RunContext): Observable<Phas
   const tables = tablesOf(deps.registry, run);
   if (tables.length === 0) return EMPTY;
   return prepare(deps, run, tables).pipe(
-    concatMap((cursors) => {
+    concatMap((prepared) => {
+      // Tables an earlier attempt completed are reported as done, not pulled again.
+      const finished = prepared.filter((cursor) => cursor.complete).map(progressOf);
+      const cursors: TableCursor[] = prepared.filter((cursor) => !cursor.complete);
       const page = () => pullPage(deps, run, cursors);
       // One value per page (its progress list), so expand asks for exactly one next page.
-      return page().pipe(
-        expand(() => (cursors.length > 0 ? page() : EMPTY)),
-        concatMap((progress) => from(progress)),
-      );
+      const pages$ =
+        cursors.length === 0
+          ? EMPTY
+          : page().pipe(
+              expand(() => (cursors.length > 0 ? page() : EMPTY)),
+              concatMap((progress) => from(progress)),
+            );
+      return concat(from(finished), pages$);
     }),
   );
 }
@@ -70,7 +78,7 @@ function prepare(
   deps: PullPhaseDeps,
   run: RunContext,
   tables: TableName[],
-): Observable<TableCursor[]> {
+): Observable<(TableCursor & { complete: boolean })[]> {
   const masterTables = deps.registry.filter((spec) => spec.kind === 'master').map((s) => s.name);
   const reset$ = run.masterData
     ? deps.store.resetCheckpoints(deps.userId, masterTables)
@@ -80,9 +88,12 @@ function prepare(
     run.kind === 'initial'
       ? deps.transport.manifest().pipe(map((m) => new Map(m.tables.map((t) => [t.name, t.count]))))
       : of(new Map<TableName, number>());
+  // A resumed initial sync does not ask again for tables an earlier attempt completed.
+  const completed$ =
+    run.kind === 'initial' ? deps.store.completedInitialTables(deps.userId) : of([] as TableName[]);
   return reset$.pipe(
-    concatMap(() => totals$),
-    concatMap((totals) =>
+    concatMap(() => forkJoin({ totals: totals$, completed: completed$ })),
+    concatMap(({ totals, completed }) =>
       from(tables).pipe(
         concatMap((table) =>
           forkJoin({
@@ -90,11 +101,12 @@ function prepare(
             // Resumed initial syncs count what earlier attempts already brought.
             done: run.kind === 'initial' ? deps.store.count(table) : of(0),
           }).pipe(
-            map(({ checkpoint, done }): TableCursor => ({
+            map(({ checkpoint, done }): TableCursor & { complete: boolean } => ({
               table,
               checkpoint,
               done,
               total: totals.get(table),
+              complete: completed.includes(table),
             })),
           ),
         ),
@@ -148,9 +160,11 @@ function writeTablePage(
     // Progress is news only when records came, or when an initial table may just have finished
     // (a table with no records still completes, and the dialog counts it).
     filter(() => result.records.length > 0 || run.kind === 'initial'),
-    map((): PhaseProgress => {
-      const done = cursor.total === undefined ? cursor.done : Math.min(cursor.done, cursor.total);
-      return { phase: 'pull', table: result.table, done, total: cursor.total };
-    }),
+    map(() => progressOf(cursor)),
   );
+}
+
+function progressOf(cursor: TableCursor): PhaseProgress {
+  const done = cursor.total === undefined ? cursor.done : Math.min(cursor.done, cursor.total);
+  return { phase: 'pull', table: cursor.table, done, total: cursor.total };
 }

@@ -106,7 +106,7 @@ describe('sync effects', () => {
     expect(requests).toEqual([{ kind: 'manual' }, { kind: 'masterData' }]);
   });
 
-  it('starts with the initial sync of missing tables, or a full sync when none is missing', () => {
+  it('syncs at start only when the initial-sync gate has nothing to fetch first', () => {
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-a-b', {
         a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers', 'products'] }),
@@ -114,10 +114,7 @@ describe('sync effects', () => {
       });
       expectObservable(run(() => syncOnStart$())).toBe('');
     });
-    expect(requests).toEqual([
-      { kind: 'initial', tables: ['customers', 'products'] },
-      { kind: 'manual' },
-    ]);
+    expect(requests).toEqual([{ kind: 'manual' }]);
   });
 
   it('asks for a sync after every local write and a push-only one every interval, until stopped', () => {

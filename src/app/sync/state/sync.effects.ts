@@ -72,19 +72,13 @@ export const connectivity$ = createEffect(
   { functional: true },
 );
 
-/** After the engine starts: the initial sync of missing tables, or a full sync at app start. */
+/** A full sync at app start or login, unless the initial-sync gate has tables to fetch first. */
 export const syncOnStart$ = createEffect(
   (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
     return actions$.pipe(
       ofType(SyncEngineActions.started),
-      mergeMap(({ missingTables }) =>
-        settle(
-          engine,
-          missingTables.length > 0
-            ? { kind: 'initial', tables: missingTables }
-            : { kind: 'manual' },
-        ),
-      ),
+      filter(({ missingTables }) => missingTables.length === 0),
+      mergeMap(() => settle(engine, { kind: 'manual' })),
     );
   },
   { functional: true, dispatch: false },

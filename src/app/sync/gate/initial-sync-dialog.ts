@@ -1,0 +1,39 @@
+import { DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialogModule } from '@angular/material/dialog';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Store } from '@ngrx/store';
+import { GateDialogActions } from './gate.actions';
+import { selectGateView } from './gate.feature';
+
+export const INITIAL_SYNC_DIALOG_ID = 'initial-sync';
+
+/**
+ * "Setting up this device": the blocking dialog of the initial sync. It only shows the gate's
+ * state; effects open and close it, and it cannot be dismissed (no Escape, no backdrop click).
+ */
+@Component({
+  selector: 'app-initial-sync-dialog',
+  imports: [DecimalPipe, MatButtonModule, MatDialogModule, MatProgressBarModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './initial-sync-dialog.html',
+  styleUrl: './initial-sync-dialog.scss',
+})
+export class InitialSyncDialog {
+  private readonly store = inject(Store);
+
+  protected readonly view = this.store.selectSignal(selectGateView);
+  protected readonly retrySeconds = computed(() => {
+    const retry = this.view().retry;
+    return retry ? Math.round(retry.delayMs / 1000) : 0;
+  });
+
+  protected tryAgain(): void {
+    this.store.dispatch(GateDialogActions.tryAgain());
+  }
+
+  protected cancelAndLogOut(): void {
+    this.store.dispatch(GateDialogActions.cancelAndLogOut());
+  }
+}
