@@ -24,6 +24,15 @@ export class InitialSyncDialog {
   private readonly store = inject(Store);
 
   protected readonly view = this.store.selectSignal(selectGateView);
+  /** E.g. "Customers: 1,200 of 5,000". */
+  protected readonly currentLine = computed(() => {
+    const table = this.view().current;
+    if (!table) return null;
+    const done = formatCount(table.done);
+    return table.total === null
+      ? `${table.label}: ${done}`
+      : `${table.label}: ${done} of ${formatCount(table.total)}`;
+  });
   protected readonly retrySeconds = computed(() => {
     const retry = this.view().retry;
     return retry ? Math.round(retry.delayMs / 1000) : 0;
@@ -36,4 +45,8 @@ export class InitialSyncDialog {
   protected cancelAndLogOut(): void {
     this.store.dispatch(GateDialogActions.cancelAndLogOut());
   }
+}
+
+function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
 }

@@ -1,0 +1,87 @@
+import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { firstValueFrom, lastValueFrom, NEVER } from 'rxjs';
+import { SYNC_TABLES, type TableName, type TableSpec } from '../../../../contract/tables';
+import { MemoryStorage } from '../../../testing/memory-storage';
+import { SyncError } from '../core';
+import { SyncLog, SyncStore } from '../local';
+import { provideTestLocalDb, removeTestLocalDb, workOrder } from '../local/local-db.testing';
+import { SYNC_BROWSER } from '../sync.tokens';
+import { SyncEngine } from './sync-engine';
+
+/** A table a later app version adds: the registry is the only place that names it. */
+const INVOICES: TableSpec = {
+  name: 'invoices' as TableName,
+  label: 'Invoices',
+  kind: 'master',
+  schemaVersion: 0,
+  fields: { total: { type: 'number', required: true, minimum: 0 } },
+};
+
+function setUp(registry: readonly TableSpec[] = SYNC_TABLES) {
+  TestBed.configureTestingModule({
+    providers: [
+      provideTestLocalDb({ registry }),
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      // No Web Locks and a private run note: each spec's engine is on its own.
+      {
+        provide: SYNC_BROWSER,
+        useValue: { locks: undefined, storage: new MemoryStorage(), storageEvents: NEVER },
+      },
+    ],
+  });
+  return { engine: TestBed.inject(SyncEngine), store: TestBed.inject(SyncStore) };
+}
+
+describe('SyncEngine on real RxDB: the initial-sync gate decision', () => {
+  afterEach(async () => {
+    // Stopping logs; the log must be written before its database is removed.
+    TestBed.inject(SyncEngine).stop();
+    await TestBed.inject(SyncLog).flush();
+    await removeTestLocalDb();
+  });
+
+  it('gates every table on a first login', async () => {
+    const { engine } = setUp();
+    expect(await firstValueFrom(engine.start('u-alice'))).toEqual([
+      'customers',
+      'products',
+      'workOrders',
+      'workOrderLines',
+    ]);
+  });
+
+  it('gates nothing once every table is synced, and only the new table after an update adds one', async () => {
+    const { engine, store } = setUp([...SYNC_TABLES, INVOICES]);
+    await firstValueFrom(engine.start('u-alice'));
+    for (const spec of SYNC_TABLES)
+      await lastValueFrom(store.markInitialComplete('u-alice', spec.name));
+
+    // The app before the update would have had nothing to do; this version adds "invoices".
+    expect(await firstValueFrom(engine.start('u-alice'))).toEqual(['invoices' as TableName]);
+    await lastValueFrom(store.markInitialComplete('u-alice', INVOICES.name));
+    expect(await firstValueFrom(engine.start('u-alice'))).toEqual([]);
+  });
+
+  it('keeps the same user’s partial data, and wipes it before another user sees anything', async () => {
+    const { engine, store } = setUp();
+    await firstValueFrom(engine.start('u-alice'));
+    await lastValueFrom(store.markInitialComplete('u-alice', 'customers'));
+    await lastValueFrom(store.upsertLocal('workOrders', workOrder('w1')));
+
+    expect(await firstValueFrom(engine.start('u-alice'))).not.toContain('customers');
+    expect(await lastValueFrom(store.count('workOrders'))).toBe(1);
+
+    expect((await firstValueFrom(engine.start('u-bob'))).length).toBe(4);
+    expect(await lastValueFrom(store.count('workOrders'))).toBe(0);
+  });
+
+  it('answers requests made with nobody logged in with an error, not silence', async () => {
+    const { engine } = setUp();
+    await expectAsync(firstValueFrom(engine.request({ kind: 'manual' }))).toBeRejectedWith(
+      SyncError.aborted('No user is logged in'),
+    );
+  });
+});

@@ -1,0 +1,111 @@
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { Component, inject } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatDialog } from '@angular/material/dialog';
+import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import type { PhaseProgress } from '../core';
+import { initialSyncFeatureState } from '../state/sync.feature';
+import { GateDialogActions } from './gate.actions';
+import { initialGateState, type GateState } from './gate.feature';
+import { INITIAL_SYNC_DIALOG_ID, InitialSyncDialog } from './initial-sync-dialog';
+
+@Component({ template: '' })
+class Host {
+  readonly dialog = inject(MatDialog);
+}
+
+const pulled = (table: string, done: number, total: number): PhaseProgress => ({
+  phase: 'pull',
+  table,
+  done,
+  total,
+});
+
+describe('InitialSyncDialog', () => {
+  let dispatch: jasmine.Spy;
+
+  async function open(gate: Partial<GateState>, progress: PhaseProgress[] = []) {
+    TestBed.configureTestingModule({
+      imports: [Host],
+      providers: [
+        provideMockStore({
+          initialState: {
+            syncGate: {
+              ...initialGateState,
+              status: 'syncing',
+              tables: ['customers', 'products', 'workOrders', 'workOrderLines'],
+              ...gate,
+            },
+            sync: { ...initialSyncFeatureState, progress },
+          },
+        }),
+      ],
+    });
+    dispatch = spyOn(TestBed.inject(MockStore), 'dispatch');
+    const fixture = TestBed.createComponent(Host);
+    fixture.componentInstance.dialog.open(InitialSyncDialog, {
+      id: INITIAL_SYNC_DIALOG_ID,
+      disableClose: true,
+    });
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    return { fixture, dialog: await loader.getHarness(MatDialogHarness) };
+  }
+
+  afterEach(() => TestBed.inject(MatDialog).closeAll());
+
+  it('shows the current table with records done of total, tables done and the overall bar', async () => {
+    const { dialog } = await open({}, [
+      pulled('customers', 500, 500),
+      pulled('products', 120, 300),
+    ]);
+    expect(await dialog.getTitleText()).toBe('Setting up this device');
+    const text = await dialog.getContentText();
+    expect(text).toContain('Products: 120 of 300');
+    expect(text).toContain('Tables done: 1 of 4');
+    const bar = document.querySelector('mat-progress-bar');
+    expect(bar?.getAttribute('aria-valuenow')).toBe('77');
+  });
+
+  it('formats large counts for people', async () => {
+    const { dialog } = await open({ tables: ['customers'] }, [pulled('customers', 1200, 5000)]);
+    expect(await dialog.getContentText()).toContain('Customers: 1,200 of 5,000');
+  });
+
+  it('announces progress politely to screen readers', async () => {
+    await open({});
+    const status = document.querySelector('[role="status"]');
+    expect(status?.getAttribute('aria-live')).toBe('polite');
+  });
+
+  it('says when it retries, and offers no buttons while retries are left', async () => {
+    const { dialog } = await open({
+      status: 'retrying',
+      retry: { attempt: 2, of: 3, delayMs: 5000 },
+    });
+    expect(await dialog.getContentText()).toContain('Retrying in 5 s (attempt 2 of 3)');
+    expect(await dialog.getActionsText()).toBe('');
+  });
+
+  it('offers "Cancel and log out" and "Try again" once the retries are used up', async () => {
+    const { dialog } = await open({ status: 'failed', error: 'The server cannot be reached.' });
+    expect(await dialog.getContentText()).toContain('The server cannot be reached.');
+    const [cancel, retry] = await dialog.getAllHarnesses(MatButtonHarness);
+    expect(await cancel.getText()).toBe('Cancel and log out');
+    expect(await retry.getText()).toBe('Try again');
+    await retry.click();
+    await cancel.click();
+    expect(dispatch.calls.allArgs()).toEqual([
+      [GateDialogActions.tryAgain()],
+      [GateDialogActions.cancelAndLogOut()],
+    ]);
+  });
+
+  it('cannot be dismissed with Escape', async () => {
+    const { dialog } = await open({});
+    await dialog.close();
+    expect(TestBed.inject(MatDialog).getDialogById(INITIAL_SYNC_DIALOG_ID)).toBeDefined();
+  });
+});
