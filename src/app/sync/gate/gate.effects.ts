@@ -119,6 +119,8 @@ export const gateDialog$ = createEffect(
         if (open) return;
         dialog.open(InitialSyncDialog, {
           id: INITIAL_SYNC_DIALOG_ID,
+          // Opaque: nothing of the app shows (or can be reached) until the data is there.
+          backdropClass: 'gate-backdrop',
           disableClose: true,
           autoFocus: 'dialog',
           width: 'min(560px, calc(100vw - 32px))',

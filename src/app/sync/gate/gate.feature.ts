@@ -2,7 +2,6 @@ import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { SYNC_TABLES, type TableName } from '../../../../contract/tables';
 import type { PhaseProgress } from '../core';
 import { SyncEngineActions } from '../state/sync.actions';
-import { selectProgress } from '../state/sync.feature';
 import { GateActions, GateDialogActions } from './gate.actions';
 
 export type GateStatus = 'closed' | 'syncing' | 'retrying' | 'failed';
@@ -17,13 +16,21 @@ export interface GateState {
     readonly delayMs: number;
   } | null;
   readonly error: string | null;
+  /**
+   * The latest pull progress per gated table, kept across attempts: each retry is a new run, and
+   * the dialog must not forget what earlier attempts brought.
+   */
+  readonly progress: readonly PullProgress[];
 }
+
+type PullProgress = Extract<PhaseProgress, { phase: 'pull' }>;
 
 export const initialGateState: GateState = {
   status: 'closed',
   tables: [],
   retry: null,
   error: null,
+  progress: [],
 };
 
 export const gateFeature = createFeature({
@@ -48,6 +55,11 @@ export const gateFeature = createFeature({
       status: 'failed',
       error: message,
     })),
+    on(SyncEngineActions.progressReported, (state, { progress }): GateState => {
+      if (state.status === 'closed' || progress.phase !== 'pull') return state;
+      const others = state.progress.filter((p) => p.table !== progress.table);
+      return { ...state, progress: [...others, progress] };
+    }),
     on(GateActions.completed, SyncEngineActions.stopped, (): GateState => initialGateState),
   ),
 });
@@ -76,31 +88,27 @@ export interface GateView {
   readonly error: string | null;
 }
 
-export const selectGateView = createSelector(
-  gateFeature.selectSyncGateState,
-  selectProgress,
-  (gate, progress): GateView => {
-    const tables = gate.tables.map((table) => tableProgress(table, progress));
-    const totals = tables.reduce(
-      (sum, t) => ({
-        done: sum.done + Math.min(t.done, t.total ?? t.done),
-        all: sum.all + (t.total ?? t.done),
-      }),
-      { done: 0, all: 0 },
-    );
-    return {
-      status: gate.status,
-      tables,
-      current: tables.find((t) => !t.complete) ?? null,
-      tablesDone: tables.filter((t) => t.complete).length,
-      percent: totals.all === 0 ? 0 : Math.floor((totals.done / totals.all) * 100),
-      retry: gate.retry,
-      error: gate.error,
-    };
-  },
-);
+export const selectGateView = createSelector(gateFeature.selectSyncGateState, (gate): GateView => {
+  const tables = gate.tables.map((table) => tableProgress(table, gate.progress));
+  const totals = tables.reduce(
+    (sum, t) => ({
+      done: sum.done + Math.min(t.done, t.total ?? t.done),
+      all: sum.all + (t.total ?? t.done),
+    }),
+    { done: 0, all: 0 },
+  );
+  return {
+    status: gate.status,
+    tables,
+    current: tables.find((t) => !t.complete) ?? null,
+    tablesDone: tables.filter((t) => t.complete).length,
+    percent: totals.all === 0 ? 0 : Math.floor((totals.done / totals.all) * 100),
+    retry: gate.retry,
+    error: gate.error,
+  };
+});
 
-function tableProgress(table: TableName, progress: readonly PhaseProgress[]): GateTableProgress {
+function tableProgress(table: TableName, progress: readonly PullProgress[]): GateTableProgress {
   const label = SYNC_TABLES.find((spec) => spec.name === table)?.label ?? table;
   const latest = progress.find((p) => p.phase === 'pull' && p.table === table);
   if (!latest || latest.phase !== 'pull')

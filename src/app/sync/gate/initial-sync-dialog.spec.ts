@@ -5,7 +5,7 @@ import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatDialog } from '@angular/material/dialog';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
-import type { PhaseProgress } from '../core';
+import type { TableName } from '../../../../contract/tables';
 import { initialSyncFeatureState } from '../state/sync.feature';
 import { GateDialogActions } from './gate.actions';
 import { initialGateState, type GateState } from './gate.feature';
@@ -16,8 +16,8 @@ class Host {
   readonly dialog = inject(MatDialog);
 }
 
-const pulled = (table: string, done: number, total: number): PhaseProgress => ({
-  phase: 'pull',
+const pulled = (table: TableName, done: number, total: number) => ({
+  phase: 'pull' as const,
   table,
   done,
   total,
@@ -26,7 +26,7 @@ const pulled = (table: string, done: number, total: number): PhaseProgress => ({
 describe('InitialSyncDialog', () => {
   let dispatch: jasmine.Spy;
 
-  async function open(gate: Partial<GateState>, progress: PhaseProgress[] = []) {
+  async function open(gate: Partial<GateState>, progress: GateState['progress'] = []) {
     TestBed.configureTestingModule({
       imports: [Host],
       providers: [
@@ -36,9 +36,10 @@ describe('InitialSyncDialog', () => {
               ...initialGateState,
               status: 'syncing',
               tables: ['customers', 'products', 'workOrders', 'workOrderLines'],
+              progress,
               ...gate,
             },
-            sync: { ...initialSyncFeatureState, progress },
+            sync: initialSyncFeatureState,
           },
         }),
       ],

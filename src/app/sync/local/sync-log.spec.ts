@@ -94,4 +94,27 @@ describe('SyncLog', () => {
       }),
     );
   });
+
+  it('stores errors as plain data, without their unstorable causes', async () => {
+    const response = { headers: { get: () => 'x' }, status: 503 };
+    const error = Object.assign(new Error('HTTP 503', { cause: response }), {
+      kind: 'http',
+      status: 503,
+    });
+    log.append({
+      level: 'warn',
+      message: 'run failed',
+      data: { outcome: { status: 'failed', error } },
+    });
+    await log.flush();
+
+    const [stored] = await firstValueFrom(log.entries$());
+
+    expect(stored.data).toEqual({
+      outcome: {
+        status: 'failed',
+        error: { name: 'Error', message: 'HTTP 503', kind: 'http', status: 503 },
+      },
+    });
+  });
 });

@@ -108,8 +108,31 @@ export class SyncLog {
   }
 }
 
+/**
+ * Log data as plain JSON: entries are stored (structured clone) and may be exported, so errors
+ * become their name, message, kind and status, and their causes (HTTP responses with headers and
+ * functions, which can't be stored) are left out.
+ */
 function toData(data: unknown): Record<string, unknown> | null {
   if (data === undefined || data === null) return null;
-  if (typeof data === 'object' && !Array.isArray(data)) return data as Record<string, unknown>;
-  return { value: data };
+  let plain: unknown;
+  try {
+    plain = JSON.parse(
+      JSON.stringify(data, (_key, value: unknown) =>
+        value instanceof Error ? errorSummary(value) : value,
+      ),
+    );
+  } catch {
+    // Circular or otherwise unserialisable: keep what can be said of it rather than lose the entry.
+    plain = String(data);
+  }
+  if (typeof plain === 'object' && plain !== null && !Array.isArray(plain)) {
+    return plain as Record<string, unknown>;
+  }
+  return { value: plain };
+}
+
+function errorSummary(error: Error): Record<string, unknown> {
+  const { kind, status } = error as Error & { kind?: unknown; status?: unknown };
+  return { name: error.name, message: error.message, kind, status };
 }
