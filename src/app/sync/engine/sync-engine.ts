@@ -138,6 +138,14 @@ export class SyncEngine {
     this.session.value?.coordinator.cooldown(ms);
   }
 
+  /**
+   * Holds regular runs until `release` emits (e.g. the browser is back online): requests made
+   * meanwhile merge into one waiting request instead of failing one after another.
+   */
+  holdUntil(release: Observable<unknown>): void {
+    this.session.value?.coordinator.holdUntil(release);
+  }
+
   private createCoordinator(userId: string): SyncCoordinator {
     const { store, transport, registry, config } = this;
     return createSyncCoordinator(

@@ -13,6 +13,7 @@ import {
   automaticTriggers$,
   badgeRequests$,
   engineEvents$,
+  holdWhileOffline$,
   queuedNotice$,
   syncOnStart$,
 } from './sync.effects';
@@ -35,6 +36,7 @@ describe('sync effects', () => {
     events$: Observable<SyncEvent>;
     localWrites$: Observable<LocalWrite>;
     request: (trigger: SyncTrigger) => Observable<SyncOutcome>;
+    holdUntil: jasmine.Spy;
   };
   let toastr: jasmine.SpyObj<ToastrService>;
 
@@ -48,6 +50,7 @@ describe('sync effects', () => {
         requests.push(trigger);
         return NEVER;
       },
+      holdUntil: jasmine.createSpy('holdUntil'),
     };
     toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['info']);
     TestBed.configureTestingModule({
@@ -143,5 +146,26 @@ describe('sync effects', () => {
     });
     // One write, one interval tick at 1 min; stopped at 90 s, so none at 2 min.
     expect(requests).toEqual([{ kind: 'repository' }, { kind: 'background' }]);
+  });
+
+  it('holds syncs while the browser is offline, until it is back online', () => {
+    const onLine = spyOnProperty(navigator, 'onLine').and.returnValue(false);
+    scheduler.run(({ hot, expectObservable, flush }) => {
+      actions$ = hot('-s-o', {
+        s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
+        o: SyncEngineActions.connectivityChanged({ online: true }),
+      });
+      expectObservable(run(() => holdWhileOffline$())).toBe('-s', {
+        s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
+      });
+      scheduler.schedule(() => onLine.and.returnValue(true), 2);
+      flush();
+    });
+    expect(engine.holdUntil).toHaveBeenCalledTimes(1);
+    const release = engine.holdUntil.calls.mostRecent().args[0] as Observable<unknown>;
+    let released = false;
+    release.subscribe(() => (released = true));
+    window.dispatchEvent(new Event('online'));
+    expect(released).toBeTrue();
   });
 });

@@ -14,6 +14,7 @@ import {
   type Observable,
   startWith,
   switchMap,
+  take,
   tap,
   timer,
 } from 'rxjs';
@@ -70,6 +71,21 @@ export const connectivity$ = createEffect(
     );
   },
   { functional: true },
+);
+
+/**
+ * While the browser says it is offline (which, unlike "online", can be trusted), syncs are not
+ * attempted: requests wait, merged into one, and run when the `online` event comes.
+ */
+export const holdWhileOffline$ = createEffect(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+    return actions$.pipe(
+      ofType(SyncEngineActions.started, SyncEngineActions.connectivityChanged),
+      filter(() => !navigator.onLine),
+      tap(() => engine.holdUntil(fromEvent(window, 'online').pipe(take(1)))),
+    );
+  },
+  { functional: true, dispatch: false },
 );
 
 /** A full sync at app start or login, unless the initial-sync gate has tables to fetch first. */
