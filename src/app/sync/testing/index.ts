@@ -16,3 +16,9 @@ export {
   type SyncTestbedConfig,
   type TriggerLetter,
 } from './sync-testbed';
+export { FakeSyncApi } from './fake-sync-api';
+export {
+  provideSyncTesting,
+  TestSyncEngine,
+  type SyncTestingOptions,
+} from './provide-sync-testing';

@@ -1,0 +1,55 @@
+import { TestBed } from '@angular/core/testing';
+import { provideMockActions } from '@ngrx/effects/testing';
+import type { Action } from '@ngrx/store';
+import { ToastrService } from 'ngx-toastr';
+import { filter, map, merge, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { SyncEngine } from '../engine/sync-engine';
+import { SyncBadgeActions, SyncEngineActions } from '../state/sync.actions';
+import { badgeRequests$, engineEvents$, queuedNotice$ } from '../state/sync.effects';
+import { QUEUED_NOTICE } from '../state/sync-notices';
+import { provideSyncTesting, TestSyncEngine } from './provide-sync-testing';
+
+/**
+ * Effects wired to the real coordinator in virtual time: the badge's taps go through the real
+ * debounce and queue, and the toast effect reacts to what the coordinator really reports.
+ */
+describe('provideSyncTesting', () => {
+  let scheduler: TestScheduler;
+  let actions$: Observable<Action>;
+  let toastr: jasmine.SpyObj<ToastrService>;
+
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['info']);
+    TestBed.configureTestingModule({
+      providers: [
+        provideSyncTesting(scheduler, { pushDuration: 1500, pullDuration: 1500 }),
+        provideMockActions(() => actions$),
+        { provide: ToastrService, useValue: toastr },
+      ],
+    });
+  });
+
+  it('merges taps made during a run into one queued request: one toast, exactly two runs', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      const engine = TestBed.inject(SyncEngine) as unknown as TestSyncEngine;
+      const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
+      engine.start('u1').subscribe();
+      // A tap at 0 starts a run at 500 ms (3 s long); three more taps, each its own request
+      // after the debounce, arrive during it and merge into the one waiting request.
+      const taps = hot('t 999ms t 599ms t 599ms t', { t: SyncBadgeActions.syncRequested() });
+      const engineActions$ = run(() => engineEvents$());
+      actions$ = merge(taps, engineActions$);
+      run(() => badgeRequests$()).subscribe();
+      run(() => queuedNotice$()).subscribe();
+
+      const runStarts = engineActions$.pipe(
+        filter((action) => action.type === SyncEngineActions.runStarted.type),
+        map((action) => (action as ReturnType<typeof SyncEngineActions.runStarted>).run.kind),
+      );
+      expectObservable(runStarts, '^ 10s !').toBe('500ms a 2999ms b', { a: 'manual', b: 'manual' });
+    });
+    expect(toastr.info).toHaveBeenCalledOnceWith(QUEUED_NOTICE);
+  });
+});
