@@ -72,25 +72,44 @@ function playwrightCounts() {
 check('lint', 'npm', ['run', 'lint', '--silent']);
 runner('unit (Karma)', 'npx', ['ng', 'test', '--watch=false'], karmaCounts);
 const built = check('build', 'npx', ['ng', 'build']);
-runner(
-  'server (node:test)',
-  'node',
-  [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-concurrency=1',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${results}/server.tap`,
-    // Node 20's test runner takes no globs: name the files.
-    ...readdirSync('server/test')
-      .filter((file) => file.endsWith('.test.ts'))
-      .map((file) => `server/test/${file}`),
-  ],
-  nodeTestCounts,
-);
+// The whole server suite on both stores: the embedded PGlite, then PostgreSQL when
+// TEST_DATABASE_URL names a throwaway database (`eval "$(bash .ci/postgres.sh)"` starts one).
+const serverTestFiles = readdirSync('server/test')
+  .filter((file) => file.endsWith('.test.ts'))
+  .map((file) => `server/test/${file}`);
+// The second run writes its own TAP file; read it the way nodeTestCounts reads the first.
+const tapCounts = (file) => {
+  if (!existsSync(file)) return null;
+  const tap = readFileSync(file, 'utf8');
+  const count = (label) => Number(tap.match(new RegExp(`^# ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
+  return { passed: count('pass'), failed: count('fail') + count('cancelled') };
+};
+const serverRun = (store, tap) =>
+  runner(
+    `server (node:test, ${store})`,
+    'node',
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${results}/${tap}`,
+      // Node 20's test runner takes no globs: name the files.
+      ...serverTestFiles,
+    ],
+    tap === 'server.tap' ? nodeTestCounts : () => tapCounts(`${results}/${tap}`),
+    { SERVER_TEST_STORE: store },
+  );
+serverRun('pglite', 'server.tap');
+if (process.env.TEST_DATABASE_URL) {
+  serverRun('postgres', 'server-postgres.tap');
+} else {
+  console.info('\n▶ server (node:test, postgres): SKIPPED, TEST_DATABASE_URL is not set');
+  steps.push('server (node:test, postgres): skipped (TEST_DATABASE_URL not set)');
+}
 if (built) {
   runner('e2e (Playwright)', 'node', ['e2e/run.mjs', '--skip-build'], playwrightCounts);
 } else {

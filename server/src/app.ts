@@ -5,8 +5,7 @@
  */
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { API_PREFIX } from '../../contract/protocol';
 import { installErrorHandling } from './errors';
 import './request-context';
@@ -14,10 +13,13 @@ import { authRoutes, type AuthOptions } from './routes/auth';
 import { registerStaticApp, resolveStaticDir } from './routes/static';
 import { syncRoutes } from './routes/sync';
 import { testRoutes } from './routes/test';
-import { DEMO_COUNTS, seedDemo, type SeedCounts } from './seed/seed';
+import { DEMO_COUNTS, seedDemoIn, type SeedCounts } from './seed/seed';
+import { decoyPasswordHash } from './store/credentials';
 import { openPglite, openPostgres, type Db } from './store/db';
-import { migrate } from './store/migrations';
+import { deleteEndedWindows } from './store/login-limits';
+import { FIRST_START_LOCK, migrate } from './store/migrations';
 import { countUsers, deleteDeadSessions } from './store/users';
+import { loggerOptions, type LogDestination } from './logging';
 import { TestState } from './testing/test-state';
 
 export type ServerMode = 'normal' | 'test';
@@ -40,12 +42,19 @@ export interface AppOptions {
   repoRoot?: string;
   /** pino level; 'silent' by default so tests stay quiet. */
   logLevel?: string;
+  /** Where log lines go (stdout by default); tests capture them to check the redaction. */
+  logStream?: LogDestination;
   /** The clock for session expiry, replaceable so tests can expire a session instantly. */
   now?: () => number;
   bodyLimit?: number;
   loginRateLimit?: AuthOptions['loginRateLimit'];
   /** Origins allowed to call the API cross-origin (e.g. `ng serve` on :4200); none by default. */
   corsOrigins?: readonly string[];
+  /**
+   * Which X-Forwarded-For hops to believe (Fastify's `trustProxy`): behind a load balancer the
+   * client address, which the login limit keys on, is only known through it. Off by default.
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 declare module 'fastify' {
@@ -73,8 +82,15 @@ export async function prepareDatabase(options: AppOptions): Promise<Db> {
       : await openPglite(options.dataDir ?? 'memory'));
   try {
     await migrate(db);
-    if ((await countUsers(db)) === 0) await seedDemo(db, seedCountsOf(options));
-    await deleteDeadSessions(db, (options.now ?? Date.now)());
+    await db.transaction(async (tx) => {
+      // Instances started together on an empty database would otherwise all see no users and
+      // all seed; the first one seeds, the others wait here and then find its users.
+      await tx.query(`SELECT pg_advisory_xact_lock(${FIRST_START_LOCK})`);
+      if ((await countUsers(tx)) === 0) await seedDemoIn(tx, seedCountsOf(options));
+    });
+    const now = (options.now ?? Date.now)();
+    await deleteDeadSessions(db, now);
+    await deleteEndedWindows(db, now);
   } catch (error) {
     // A database we opened must not outlive a failed start (PGlite holds its directory).
     if (!options.db) await db.close();
@@ -88,11 +104,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const now = options.now ?? Date.now;
   const testState = options.mode === 'test' ? new TestState() : null;
 
+  // Computed now, not on the first unknown username: that one would otherwise cost two scrypt
+  // runs and stand out in the response time.
+  await decoyPasswordHash();
+
   const app = Fastify({
-    logger: {
-      level: options.logLevel ?? 'silent',
-      redact: ['req.headers.authorization', 'headers.authorization'],
-    },
+    logger: loggerOptions(options.logLevel ?? 'silent', options.logStream),
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ajv: {
       // Fastify's defaults would quietly drop unknown properties and turn "5" into 5; a sync
@@ -120,8 +138,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     await app.register(cors, { origin: [...options.corsOrigins], maxAge: 600 });
   }
   const loginRateLimit = options.loginRateLimit ?? false;
-  if (loginRateLimit) await app.register(rateLimit, { global: false });
-
   await app.register(authRoutes, {
     prefix: `${API_PREFIX}/auth`,
     db,

@@ -3,7 +3,7 @@
  * fast with a clear message on a malformed value rather than starting half-configured.
  */
 import path from 'node:path';
-import { DEFAULT_SESSION_TTL_MS, type AppOptions } from './app';
+import { DEFAULT_BODY_LIMIT, DEFAULT_SESSION_TTL_MS, type AppOptions } from './app';
 
 export interface ServerConfig {
   readonly port: number;
@@ -29,12 +29,32 @@ function serverMode(raw: string | undefined): AppOptions['mode'] {
   throw new Error(`SYNC_SERVER_MODE must be "test", "production" or unset, got "${raw}"`);
 }
 
+/**
+ * TRUST_PROXY: `true` (believe every X-Forwarded-For hop: only when nothing but the proxy can
+ * reach the server), a hop count, or a comma-separated list of proxy addresses/CIDRs.
+ */
+function trustProxy(raw: string | undefined): AppOptions['trustProxy'] {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^[0-9]+$/.test(raw)) {
+    // What Fastify does with a number, which its types don't accept.
+    const hops = Number(raw);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  const list = raw.split(',').map((entry) => entry.trim());
+  if (list.some((entry) => !/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry))) {
+    throw new Error(`TRUST_PROXY must be true, a hop count or addresses/CIDRs, got "${raw}"`);
+  }
+  return list;
+}
+
 /** `repoRoot` anchors the relative defaults (.sync-data/, dist/...) whatever the cwd. */
 export function readConfig(env: Env, repoRoot: string): ServerConfig {
   const mode = serverMode(env['SYNC_SERVER_MODE']);
   const dataDir = env['SYNC_DATA_DIR'] || '.sync-data';
   // Off by default in test mode: e2e suites log in far more often than people do.
   const loginsPerMinute = integer(env, 'LOGIN_RATE_LIMIT', mode === 'test' ? 0 : 30, 0, 1_000_000);
+  const perUsername = integer(env, 'LOGIN_RATE_LIMIT_PER_USER', 10, 0, 1_000_000);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
@@ -46,7 +66,13 @@ export function readConfig(env: Env, repoRoot: string): ServerConfig {
       logLevel: env['LOG_LEVEL'] || 'info',
       staticDir: env['STATIC_DIR'] || undefined,
       repoRoot,
-      loginRateLimit: loginsPerMinute > 0 ? { max: loginsPerMinute, timeWindowMs: 60_000 } : false,
+      // LOGIN_RATE_LIMIT=0 switches the whole limit off (test mode's default), both keys.
+      loginRateLimit:
+        loginsPerMinute > 0
+          ? { perAddress: loginsPerMinute, perUsername, windowMs: 60_000 }
+          : false,
+      bodyLimit: integer(env, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 100 * 1024 * 1024),
+      trustProxy: trustProxy(env['TRUST_PROXY']),
       corsOrigins: (env['CORS_ORIGIN'] ?? '')
         .split(',')
         .map((origin) => origin.trim())

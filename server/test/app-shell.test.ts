@@ -8,7 +8,7 @@ import type { ManifestResponse } from '../../contract/protocol';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
 import { DEMO_COUNTS } from '../src/seed/seed';
-import { migrate } from '../src/store/migrations';
+import { migrate, MIGRATIONS } from '../src/store/migrations';
 import { currentRevision } from '../src/store/records';
 import { call, login, pullAll, startTestApp } from './helpers';
 
@@ -96,11 +96,11 @@ describe('storage', () => {
   test('migrations are idempotent', async () => {
     assert.deepEqual(await migrate(app.db), []);
     const { rows } = await app.db.query<{ version: number }>(
-      'SELECT version FROM schema_migrations',
+      'SELECT version FROM schema_migrations ORDER BY version',
     );
     assert.deepEqual(
       rows.map((row) => row.version),
-      [1],
+      MIGRATIONS.map((migration) => migration.version),
     );
   });
 
@@ -153,7 +153,13 @@ describe('configuration', () => {
     assert.equal(config.app.mode, 'normal');
     assert.equal(config.app.dataDir, path.resolve('/repo', '.sync-data'));
     assert.equal(config.app.sessionTtlMs, 12 * 60 * 60 * 1000);
-    assert.deepEqual(config.app.loginRateLimit, { max: 30, timeWindowMs: 60_000 });
+    assert.deepEqual(config.app.loginRateLimit, {
+      perAddress: 30,
+      perUsername: 10,
+      windowMs: 60_000,
+    });
+    assert.equal(config.app.trustProxy, false);
+    assert.equal(config.app.bodyLimit, 5 * 1024 * 1024);
   });
 
   test('environment overrides, and malformed values fail fast', () => {
@@ -172,6 +178,22 @@ describe('configuration', () => {
       [8080, '0.0.0.0', 'test', 'memory'],
     );
     assert.equal(config.app.loginRateLimit, false);
+    const behindProxy = readConfig(
+      {
+        TRUST_PROXY: '10.0.0.0/8, 192.168.1.2',
+        LOGIN_RATE_LIMIT_PER_USER: '0',
+        BODY_LIMIT: '2048',
+      },
+      '/repo',
+    );
+    assert.deepEqual(behindProxy.app.trustProxy, ['10.0.0.0/8', '192.168.1.2']);
+    assert.deepEqual(behindProxy.app.loginRateLimit, {
+      perAddress: 30,
+      perUsername: 0,
+      windowMs: 60_000,
+    });
+    assert.equal(behindProxy.app.bodyLimit, 2048);
+    assert.throws(() => readConfig({ TRUST_PROXY: 'lb.internal' }, '/repo'), /TRUST_PROXY/);
     assert.throws(() => readConfig({ PORT: 'http' }, '/repo'), /PORT must be an integer/);
     assert.throws(() => readConfig({ SYNC_SERVER_MODE: 'tset' }, '/repo'), /SYNC_SERVER_MODE/);
   });

@@ -1,6 +1,9 @@
 /**
- * Shared fixtures: one app per test file over an in-memory PGlite (initdb costs seconds, so never
- * one per test), a small demo seed, and typed request helpers around `app.inject`.
+ * Shared fixtures: one app per test file (never one per test: an in-memory PGlite costs seconds
+ * to open), a small demo seed, and typed request helpers around `app.inject`.
+ *
+ * The store under the whole suite is PGlite, or PostgreSQL when SERVER_TEST_STORE=postgres and
+ * TEST_DATABASE_URL names a throwaway database: every file then starts from an empty schema.
  */
 import type { FastifyInstance } from 'fastify';
 import type {
@@ -13,13 +16,55 @@ import type {
 import type { TableName } from '../../contract/tables';
 import { buildApp, type AppOptions } from '../src/app';
 import { resetRecords, type SeedCounts } from '../src/seed/seed';
+import { openPostgres } from '../src/store/db';
 
 /** Enough to page through and reference, small enough to re-seed between tests. */
 export const SMALL_SEED: SeedCounts = { customers: 12, products: 8, workOrders: 10 };
 
-export function startTestApp(options: AppOptions = {}): Promise<FastifyInstance> {
+export type TestStore = 'pglite' | 'postgres';
+
+function readTestStore(): TestStore {
+  const store = process.env['SERVER_TEST_STORE'] || 'pglite';
+  if (store !== 'pglite' && store !== 'postgres') {
+    throw new Error(`SERVER_TEST_STORE must be "pglite" or "postgres", got "${store}"`);
+  }
+  if (store === 'postgres' && !process.env['TEST_DATABASE_URL']) {
+    throw new Error('SERVER_TEST_STORE=postgres needs TEST_DATABASE_URL (a throwaway database)');
+  }
+  return store;
+}
+
+/** The store this run of the suite uses; tests that need one of them skip on the other. */
+export const TEST_STORE: TestStore = readTestStore();
+
+/** The throwaway database, when this run is on PostgreSQL. */
+export const TEST_DATABASE_URL =
+  TEST_STORE === 'postgres' ? (process.env['TEST_DATABASE_URL'] as string) : undefined;
+
+/**
+ * Drops everything the previous test file left, migrations included, so each file starts as a
+ * fresh deployment would: the next buildApp migrates and seeds from scratch.
+ */
+export async function wipeTestDatabase(url: string): Promise<void> {
+  const db = openPostgres(url);
+  try {
+    await db.query('DROP SCHEMA public CASCADE');
+    await db.query('CREATE SCHEMA public');
+  } finally {
+    await db.close();
+  }
+}
+
+/** This run's store, as buildApp options; on PostgreSQL the database is wiped first. */
+export async function testStoreOptions(): Promise<AppOptions> {
+  if (!TEST_DATABASE_URL) return { dataDir: 'memory' };
+  await wipeTestDatabase(TEST_DATABASE_URL);
+  return { databaseUrl: TEST_DATABASE_URL };
+}
+
+export async function startTestApp(options: AppOptions = {}): Promise<FastifyInstance> {
   return buildApp({
-    dataDir: 'memory',
+    ...(options.db ? {} : await testStoreOptions()),
     mode: 'test',
     seed: SMALL_SEED,
     staticDir: null,

@@ -1,26 +1,37 @@
 /**
- * The same store against a real PostgreSQL, where transactions truly run side by side. Runs only
- * when TEST_DATABASE_URL names a throwaway database (this suite wipes it), e.g.
- * TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sync_test npm run test:server
+ * What only a real PostgreSQL shows, where transactions truly run side by side. Runs in the
+ * suite's PostgreSQL run (SERVER_TEST_STORE=postgres with TEST_DATABASE_URL naming a throwaway
+ * database, e.g. from `eval "$(bash .ci/postgres.sh)"`); the rest of the suite runs there too.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
-import { migrate } from '../src/store/migrations';
+import { migrate, MIGRATIONS } from '../src/store/migrations';
 import { currentRevision } from '../src/store/records';
 import { assertNoGap, runGapSafetyScenario } from './gap-safety';
-import { change, login, pullAll, push, resetData, SMALL_SEED, workOrder } from './helpers';
+import {
+  change,
+  login,
+  pullAll,
+  push,
+  resetData,
+  SMALL_SEED,
+  startTestApp,
+  TEST_STORE,
+  workOrder,
+} from './helpers';
 
-const url = process.env['TEST_DATABASE_URL'];
+const onPostgres = TEST_STORE === 'postgres';
 
-if (!url) test('PostgreSQL suite', { skip: 'TEST_DATABASE_URL is not set' }, () => {});
+if (!onPostgres) {
+  test('PostgreSQL-only checks', { skip: 'they run in the PostgreSQL run of the suite' }, () => {});
+}
 
-describe('PostgreSQL', { skip: !url }, () => {
+describe('PostgreSQL', { skip: !onPostgres }, () => {
   let app: FastifyInstance;
 
   before(async () => {
-    app = await buildApp({ databaseUrl: url, mode: 'test', seed: SMALL_SEED, staticDir: null });
+    app = await startTestApp();
     await resetData(app);
   });
   after(() => app?.close());
@@ -28,6 +39,13 @@ describe('PostgreSQL', { skip: !url }, () => {
   test('runs on PostgreSQL, and migrations are idempotent', async () => {
     assert.equal(app.db.driver, 'postgres');
     assert.deepEqual(await migrate(app.db), []);
+    const { rows } = await app.db.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
+    assert.deepEqual(
+      rows.map((row) => row.version),
+      MIGRATIONS.map((migration) => migration.version),
+    );
   });
 
   test('pull and push behave as on PGlite', async () => {

@@ -4,14 +4,15 @@ import type { LoginResponse } from '../../../contract/protocol';
 import { sendError } from '../errors';
 import { LoginBody } from '../schemas';
 import type { Db } from '../store/db';
+import { countLoginAttempt, deleteEndedWindows, type LoginRateLimit } from '../store/login-limits';
 import { checkCredentials, createSession, findSessionUser, revokeSession } from '../store/users';
 
 export interface AuthOptions {
   readonly db: Db;
   readonly sessionTtlMs: number;
   readonly now: () => number;
-  /** Login attempts per client address and window, or false for no limit. */
-  readonly loginRateLimit: { max: number; timeWindowMs: number } | false;
+  /** Login attempts per client address and per username and window, or false for no limit. */
+  readonly loginRateLimit: LoginRateLimit | false;
 }
 
 /** The token of `Authorization: Bearer <token>`, or undefined when the header isn't that. */
@@ -46,14 +47,43 @@ export function authenticate(db: Db, now: () => number) {
 
 export async function authRoutes(app: FastifyInstance, options: AuthOptions): Promise<void> {
   const { db, now, loginRateLimit } = options;
-  // Read by @fastify/rate-limit, which app.ts registers (not globally) when a limit is set.
-  const config = loginRateLimit
-    ? { rateLimit: { max: loginRateLimit.max, timeWindow: loginRateLimit.timeWindowMs } }
-    : {};
+  let prunedAt = 0;
+
+  /**
+   * Runs after the body was validated (the username key needs it) and before any scrypt work,
+   * so a limited caller costs one query. Behind a proxy, `request.ip` is the client's address
+   * only when TRUST_PROXY is set; otherwise every client shares the proxy's budget.
+   */
+  const limitLogins = async (
+    request: FastifyRequest<{ Body: LoginBody }>,
+    reply: FastifyReply,
+  ): Promise<void> => {
+    if (!loginRateLimit) return;
+    const at = now();
+    if (at - prunedAt > loginRateLimit.windowMs) {
+      prunedAt = at;
+      await deleteEndedWindows(db, at);
+    }
+    const verdict = await countLoginAttempt(
+      db,
+      loginRateLimit,
+      request.ip,
+      request.body.username,
+      at,
+    );
+    if (verdict.allowed) return;
+    request.log.warn({ retryAfterSeconds: verdict.retryAfterSeconds }, 'login rate limited');
+    const seconds = verdict.retryAfterSeconds;
+    await sendError(
+      reply.header('retry-after', String(seconds)),
+      429,
+      `too many login attempts: try again in ${seconds} s`,
+    );
+  };
 
   app.post<{ Body: LoginBody }>(
     '/login',
-    { schema: { body: LoginBody }, config },
+    { schema: { body: LoginBody }, preHandler: limitLogins },
     async (request, reply) => {
       const { username, password } = request.body;
       const user = await checkCredentials(db, username, password);

@@ -74,6 +74,16 @@ export async function seedUserData(
   seedKey: string,
   counts: SeedCounts,
 ): Promise<void> {
+  await db.transaction((tx) => seedUserDataIn(tx, userId, seedKey, counts));
+}
+
+/** seedUserData inside the caller's transaction. */
+async function seedUserDataIn(
+  tx: Queryable,
+  userId: string,
+  seedKey: string,
+  counts: SeedCounts,
+): Promise<void> {
   const random = seededRandom(seedKey);
   const customers = generateCustomers(random, 1, counts.customers);
   const products = generateProducts(random, 1, counts.products);
@@ -90,21 +100,22 @@ export async function seedUserData(
           productIds,
         )
       : [];
-  await db.transaction(async (tx) => {
-    await lockUser(tx, userId);
-    // Referenced tables first, so revision order never shows a line before its work order.
-    await insertRecords(tx, userId, 'customers', customers);
-    await insertRecords(tx, userId, 'products', products);
-    await insertRecords(tx, userId, 'workOrders', orders);
-    await insertRecords(tx, userId, 'workOrderLines', lines);
-  });
+  await lockUser(tx, userId);
+  // Referenced tables first, so revision order never shows a line before its work order.
+  await insertRecords(tx, userId, 'customers', customers);
+  await insertRecords(tx, userId, 'products', products);
+  await insertRecords(tx, userId, 'workOrders', orders);
+  await insertRecords(tx, userId, 'workOrderLines', lines);
 }
 
-/** Creates the demo users; with `counts`, gives each its demo data too. */
-export async function seedDemo(db: Db, counts: SeedCounts | null): Promise<void> {
+/**
+ * Creates the demo users, and with `counts` their demo data, in the caller's transaction: all or
+ * nothing, so a start-up that dies half-way leaves no user without data behind.
+ */
+export async function seedDemoIn(tx: Queryable, counts: SeedCounts | null): Promise<void> {
   for (const demo of DEMO_USERS) {
-    const user = await createUser(db, demo);
-    if (counts) await seedUserData(db, user.id, demo.username, counts);
+    const user = await createUser(tx, demo);
+    if (counts) await seedUserDataIn(tx, user.id, demo.username, counts);
   }
 }
 
@@ -115,8 +126,8 @@ export async function resetAll(db: Db, counts: SeedCounts | null): Promise<void>
     await tx.query('DELETE FROM records');
     await tx.query('DELETE FROM sessions');
     await tx.query('DELETE FROM users');
+    await seedDemoIn(tx, counts);
   });
-  await seedDemo(db, counts);
 }
 
 /**

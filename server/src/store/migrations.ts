@@ -53,23 +53,48 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 2,
+    description: 'login_attempts: the login rate limit, shared by every server instance',
+    statements: [
+      // One row per limited key ("a:<address>" or "u:<username>") and fixed window.
+      `CREATE TABLE login_attempts (
+         key         text PRIMARY KEY,
+         window_ends timestamptz NOT NULL,
+         attempts    integer NOT NULL
+       )`,
+      `CREATE INDEX login_attempts_window_idx ON login_attempts (window_ends)`,
+    ],
+  },
 ];
+
+/**
+ * Advisory lock keys. Every instance behind a load balancer runs the start-up steps at once;
+ * these serialise them across processes.
+ */
+export const MIGRATION_LOCK = 727274;
+export const FIRST_START_LOCK = 727275;
 
 /** Applies the migrations not yet recorded; returns the versions it applied. */
 export async function migrate(db: Db): Promise<number[]> {
-  await db.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (
-       version     integer PRIMARY KEY,
-       description text NOT NULL,
-       applied_at  timestamptz NOT NULL DEFAULT now()
-     )`,
-  );
+  await db.transaction(async (tx) => {
+    // Under the lock too: two concurrent CREATE TABLE IF NOT EXISTS can still collide in
+    // PostgreSQL's catalog (a unique violation on pg_type) when both find the table missing.
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version     integer PRIMARY KEY,
+         description text NOT NULL,
+         applied_at  timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+  });
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     const ran = await db.transaction(async (tx) => {
       // Two servers starting against one PostgreSQL at once: the second waits here, then sees
       // the version recorded and skips it.
-      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
         migration.version,
       ]);
