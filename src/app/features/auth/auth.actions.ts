@@ -33,3 +33,18 @@ export const UserMenuActions = createActionGroup({
     'Log Out': emptyProps(),
   },
 });
+
+/**
+ * The check before a logout: unsynced changes are lost with the session, so the user is asked
+ * first (only from the user menu; the initial-sync dialog's "Cancel and log out" never asks).
+ */
+export const LogoutWarningActions = createActionGroup({
+  source: 'Logout Warning',
+  events: {
+    /** Nothing unsynced, or the initial sync is still gating the app: log out at once. */
+    Skipped: emptyProps(),
+    'Sync First': emptyProps(),
+    'Log Out Anyway': emptyProps(),
+    Cancelled: emptyProps(),
+  },
+});

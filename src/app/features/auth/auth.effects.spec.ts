@@ -9,6 +9,7 @@ import {
   AuthApiActions,
   AuthSessionActions,
   LoginPageActions,
+  LogoutWarningActions,
   UserMenuActions,
 } from './auth.actions';
 import { AuthApi } from './auth.api';
@@ -97,13 +98,27 @@ describe('auth effects', () => {
 
   it('revokes the token, and completes the logout even when the server cannot be reached', () => {
     scheduler.run(({ hot, cold, expectObservable }) => {
-      actions$ = hot('-a---a', { a: UserMenuActions.logOut() });
+      actions$ = hot('-a---b', {
+        a: LogoutWarningActions.skipped(),
+        b: LogoutWarningActions.logOutAnyway(),
+      });
       api.logOut.and.returnValues(cold('-(v|)', { v: undefined }), cold('-#'));
       expectObservable(run(() => logOut$())).toBe('--d---d', {
         d: AuthApiActions.logoutCompleted(),
       });
     });
     expect(api.logOut).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not revoke anything on the menu click alone (the unsynced-changes check decides)', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      actions$ = hot('-a-b', {
+        a: UserMenuActions.logOut(),
+        b: LogoutWarningActions.cancelled(),
+      });
+      expectObservable(run(() => logOut$())).toBe('----');
+    });
+    expect(api.logOut).not.toHaveBeenCalled();
   });
 
   it('clears the session and shows the login page when the user logs out or the session ends', () => {

@@ -7,7 +7,7 @@ import {
   AuthApiActions,
   AuthSessionActions,
   LoginPageActions,
-  UserMenuActions,
+  LogoutWarningActions,
 } from './auth.actions';
 import { AuthApi } from './auth.api';
 import { SessionPersistence } from './session';
@@ -48,11 +48,12 @@ export const persistSession$ = createEffect(
 );
 
 // The token is revoked on the server when it can be reached; when it can't, the local session is
-// cleared anyway: the user asked to leave, and the token expires on its own.
+// cleared anyway: the user asked to leave, and the token expires on its own. It starts once the
+// unsynced-changes check let it through (see logout-warning.effects.ts).
 export const logOut$ = createEffect(
   (actions$ = inject(Actions), api = inject(AuthApi)) => {
     return actions$.pipe(
-      ofType(UserMenuActions.logOut),
+      ofType(LogoutWarningActions.skipped, LogoutWarningActions.logOutAnyway),
       exhaustMap(() =>
         api.logOut().pipe(
           map(() => AuthApiActions.logoutCompleted()),

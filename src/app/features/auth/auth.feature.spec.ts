@@ -2,6 +2,7 @@ import {
   AuthApiActions,
   AuthSessionActions,
   LoginPageActions,
+  LogoutWarningActions,
   UserMenuActions,
 } from './auth.actions';
 import {
@@ -54,6 +55,14 @@ describe('auth feature', () => {
       pending: false,
       message: 'Ended.',
     });
+  });
+
+  it('stays logged in, and not pending, when the user chose to sync first or cancel', () => {
+    const loggedIn = { ...initialAuthState, session: ALICE_SESSION };
+    const asking = reducer(loggedIn, UserMenuActions.logOut());
+    for (const choice of [LogoutWarningActions.syncFirst(), LogoutWarningActions.cancelled()]) {
+      expect(reducer(asking, choice)).toEqual(loggedIn);
+    }
   });
 
   it('derives user, token and logged-in flag from the session', () => {

@@ -3,6 +3,7 @@ import {
   AuthApiActions,
   AuthSessionActions,
   LoginPageActions,
+  LogoutWarningActions,
   UserMenuActions,
 } from './auth.actions';
 import type { Session } from './session';
@@ -34,6 +35,11 @@ export const authFeature = createFeature({
       message,
     })),
     on(UserMenuActions.logOut, (state): AuthState => ({ ...state, pending: true })),
+    // The user chose to stay after the unsynced-changes warning.
+    on(LogoutWarningActions.syncFirst, LogoutWarningActions.cancelled, (state): AuthState => ({
+      ...state,
+      pending: false,
+    })),
     on(AuthApiActions.logoutCompleted, (): AuthState => initialAuthState),
     on(AuthSessionActions.ended, (_state, { message }): AuthState => ({
       ...initialAuthState,

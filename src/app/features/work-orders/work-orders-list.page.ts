@@ -1,11 +1,20 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { RouterLink } from '@angular/router';
+import { Store } from '@ngrx/store';
 import { map } from 'rxjs';
-import type { WorkOrderStatus } from '../../../../contract/tables';
-import { SyncStore } from '../../sync/local';
+import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '../../../../contract/tables';
+import { WorkOrderRepository, type MarkerInfo } from './work-order-repository';
+import { WorkOrdersListActions, type StatusFilter } from './work-orders.actions';
+import { selectSearch, selectStatus } from './work-orders.feature';
 
 export const STATUS_LABELS: Record<WorkOrderStatus, string> = {
   open: 'Open',
@@ -14,43 +23,70 @@ export const STATUS_LABELS: Record<WorkOrderStatus, string> = {
   cancelled: 'Cancelled',
 };
 
-/** Rows shown at once; the search narrows the rest down. */
-const PAGE_ROWS = 200;
+export const MARKER_VIEW = {
+  pending: { icon: 'cloud_upload', text: 'Pending' },
+  deadLetter: { icon: 'report', text: 'Dead letter' },
+} as const;
+
+const PAGE_SIZES = [25, 50, 100];
 
 /** The work orders in the local database, live: they appear as the sync brings them. */
 @Component({
   selector: 'app-work-orders-list-page',
-  imports: [MatFormFieldModule, MatInputModule, MatTableModule],
+  imports: [
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatPaginatorModule,
+    MatSelectModule,
+    MatTableModule,
+    MatTooltipModule,
+    RouterLink,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './work-orders-list.page.html',
   styleUrl: './work-orders-list.page.scss',
 })
 export class WorkOrdersListPage {
-  private readonly store = inject(SyncStore);
+  private readonly store = inject(Store);
+  private readonly repository = inject(WorkOrderRepository);
 
-  protected readonly columns = ['title', 'customer', 'status', 'scheduledFor'];
-  protected readonly search = signal('');
+  protected readonly columns = ['title', 'customer', 'status', 'scheduledFor', 'sync'];
+  protected readonly statuses = WORK_ORDER_STATUSES;
+  protected readonly statusLabels = STATUS_LABELS;
+  protected readonly pageSizes = PAGE_SIZES;
+  protected readonly search = this.store.selectSignal(selectSearch);
+  protected readonly status = this.store.selectSignal(selectStatus);
+  protected readonly page = signal({ index: 0, size: PAGE_SIZES[0] });
 
-  private readonly workOrders = toSignal(
-    this.store.watchTable('workOrders', { sort: [{ id: 'asc' }] }),
-    { initialValue: undefined },
-  );
+  private readonly workOrders = toSignal(this.repository.watchWorkOrders(), {
+    initialValue: undefined,
+  });
   private readonly customerNames = toSignal(
-    this.store
-      .watchTable('customers')
+    this.repository
+      .watchCustomers()
       .pipe(map((customers) => new Map(customers.map((c) => [c.id, c.name])))),
     { initialValue: new Map<string, string>() },
   );
+  private readonly markers = toSignal(this.repository.watchMarkers(), {
+    initialValue: new Map<string, MarkerInfo>(),
+  });
 
   protected readonly loading = computed(() => this.workOrders() === undefined);
+  protected readonly filtering = computed(() => !!this.search().trim() || this.status() !== 'all');
   protected readonly matching = computed(() => {
     const term = this.search().trim().toLowerCase();
+    const status = this.status();
     const names = this.customerNames();
+    const markers = this.markers();
     return (this.workOrders() ?? [])
+      .filter((order) => status === 'all' || order.status === status)
       .map((order) => ({
         ...order,
         customer: names.get(order.customerId) ?? order.customerId,
         statusLabel: STATUS_LABELS[order.status],
+        sync: withView(markers.get(order.id)),
       }))
       .filter(
         (order) =>
@@ -59,15 +95,42 @@ export class WorkOrdersListPage {
           order.customer.toLowerCase().includes(term),
       );
   });
-  protected readonly rows = computed(() => this.matching().slice(0, PAGE_ROWS));
+  protected readonly rows = computed(() => {
+    const { index, size } = this.page();
+    // A filter can leave fewer pages than the one shown: fall back to the last one.
+    const last = Math.max(0, Math.ceil(this.matching().length / size) - 1);
+    const start = Math.min(index, last) * size;
+    return this.matching().slice(start, start + size);
+  });
+  protected readonly pageIndex = computed(() =>
+    Math.min(
+      this.page().index,
+      Math.max(0, Math.ceil(this.matching().length / this.page().size) - 1),
+    ),
+  );
   protected readonly summary = computed(() => {
     const total = this.matching().length;
-    const shown = this.rows().length;
+    const unsynced = this.matching().filter((order) => order.sync).length;
     const count = `${total.toLocaleString('en-US')} work ${total === 1 ? 'order' : 'orders'}`;
-    return shown < total ? `${count}, showing the first ${shown}` : count;
+    return unsynced > 0 ? `${count}, ${unsynced.toLocaleString('en-US')} not synced yet` : count;
   });
 
   protected onSearch(event: Event): void {
-    this.search.set((event.target as HTMLInputElement).value);
+    const search = (event.target as HTMLInputElement).value;
+    this.store.dispatch(WorkOrdersListActions.searchChanged({ search }));
+    this.page.update((page) => ({ ...page, index: 0 }));
   }
+
+  protected onStatus(status: StatusFilter): void {
+    this.store.dispatch(WorkOrdersListActions.statusFilterChanged({ status }));
+    this.page.update((page) => ({ ...page, index: 0 }));
+  }
+
+  protected onPage(event: PageEvent): void {
+    this.page.set({ index: event.pageIndex, size: event.pageSize });
+  }
+}
+
+function withView(info: MarkerInfo | undefined) {
+  return info ? { ...info, ...MARKER_VIEW[info.marker] } : null;
 }

@@ -1,0 +1,121 @@
+import { TestBed } from '@angular/core/testing';
+import { firstValueFrom } from 'rxjs';
+import type { ServerRecord } from '../../../../contract/protocol';
+import { LocalDatabase, LocalWriteBlockedError, SyncStore } from '../../sync/local';
+import {
+  provideTestLocalDb,
+  removeTestLocalDb,
+  serverWorkOrder,
+  TEST_EPOCH,
+} from '../../sync/local/local-db.testing';
+import { InvalidWorkOrderError, WorkOrderRepository } from './work-order-repository';
+import { draft, line, order } from './work-orders.testing';
+
+/** Against a real (in-memory) RxDB: what a save and a delete leave in the local database. */
+describe('WorkOrderRepository (RxDB)', () => {
+  let repository: WorkOrderRepository;
+  let store: SyncStore;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: [provideTestLocalDb()] });
+    repository = TestBed.inject(WorkOrderRepository);
+    store = TestBed.inject(SyncStore);
+  });
+
+  afterEach(() => removeTestLocalDb());
+
+  const docs = async (table: 'workOrders' | 'workOrderLines') => {
+    const handle = await TestBed.inject(LocalDatabase).open();
+    const found = await handle.anyTable(table).find().exec();
+    return found.map((doc) => doc.toMutableJSON());
+  };
+
+  it('saves the order and its lines as pending changes, order first', async () => {
+    const written: string[] = [];
+    const subscription = store.localWrites$.subscribe((write) => written.push(write.id));
+    await firstValueFrom(
+      repository.save(draft({ lines: [line('l1', 'wo-1'), line('l2', 'wo-1', { note: 'x' })] })),
+    );
+    subscription.unsubscribe();
+
+    expect(written).toEqual(['wo-1', 'l1', 'l2']);
+    const [stored] = await docs('workOrders');
+    expect(stored).toEqual(jasmine.objectContaining({ id: 'wo-1', title: 'Fix the pump' }));
+    expect(stored.syncPending).toBeTrue();
+    const lines = await docs('workOrderLines');
+    expect(lines.map((l) => [l.id, l['workOrderId'], l.syncPending])).toEqual([
+      ['l1', 'wo-1', true],
+      ['l2', 'wo-1', true],
+    ]);
+    expect(await firstValueFrom(repository.load('wo-1'))).toEqual({
+      order: order('wo-1', { title: 'Fix the pump' }),
+      lines: [line('l1', 'wo-1'), line('l2', 'wo-1', { note: 'x' })],
+    });
+  });
+
+  it('deletes the lines removed in the form, and shows the order as pending', async () => {
+    await firstValueFrom(
+      repository.save(draft({ lines: [line('l1', 'wo-1'), line('l2', 'wo-1')] })),
+    );
+    await firstValueFrom(
+      repository.save(draft({ lines: [line('l1', 'wo-1')], removedLineIds: ['l2', 'gone'] })),
+    );
+    expect((await docs('workOrderLines')).map((l) => l.id)).toEqual(['l1']);
+    const markers = await firstValueFrom(repository.watchMarkers());
+    expect(markers.get('wo-1')).toEqual({ marker: 'pending', error: '' });
+  });
+
+  it('deletes a work order with its lines; synced ones wait to be pushed', async () => {
+    const synced: ServerRecord = serverWorkOrder('wo-9', 3);
+    const syncedLine: ServerRecord = {
+      id: 'l9',
+      rev: 4,
+      deleted: false,
+      data: { workOrderId: 'wo-9', productId: 'p1', quantity: 1 },
+      updatedAt: TEST_EPOCH,
+    };
+    await firstValueFrom(store.applyPulledBatch('u1', 'workOrders', [synced], 'c1'));
+    await firstValueFrom(store.applyPulledBatch('u1', 'workOrderLines', [syncedLine], 'c2'));
+    await firstValueFrom(repository.save(draft()));
+
+    await firstValueFrom(repository.delete('wo-9'));
+    await firstValueFrom(repository.delete('wo-1'));
+
+    expect(await firstValueFrom(store.watchTable('workOrders'))).toEqual([]);
+    expect(await firstValueFrom(store.watchTable('workOrderLines'))).toEqual([]);
+    // Never pushed: gone for good. Pushed before: kept as pending deletions for the server.
+    const left = [...(await docs('workOrders')), ...(await docs('workOrderLines'))];
+    expect(left.map((doc) => [doc.id, doc.localDeleted, doc.syncPending])).toEqual([
+      ['wo-9', true, true],
+      ['l9', true, true],
+    ]);
+    // The pending line deletion still marks nothing in the list: its order is gone too.
+    const markers = await firstValueFrom(repository.watchMarkers());
+    expect(markers.has('wo-1')).toBeFalse();
+  });
+
+  it('marks dead letters over pending changes', async () => {
+    await firstValueFrom(repository.save(draft()));
+    const handle = await TestBed.inject(LocalDatabase).open();
+    const doc = await handle.table('workOrderLines').findOne('l1').exec();
+    await doc!.incrementalPatch({ syncDeadLetter: true, syncError: 'conflict' });
+    const markers = await firstValueFrom(repository.watchMarkers());
+    expect(markers.get('wo-1')).toEqual({ marker: 'deadLetter', error: 'conflict' });
+  });
+
+  it('refuses what the registry would refuse, and writes nothing', async () => {
+    const invalid = draft({ order: order('wo-1', { title: ' ' }) });
+    await expectAsync(firstValueFrom(repository.save(invalid))).toBeRejectedWithError(
+      InvalidWorkOrderError,
+    );
+    expect(await docs('workOrders')).toEqual([]);
+  });
+
+  it('passes on a write refused during the initial sync, writing nothing', async () => {
+    store.blockWrites();
+    await expectAsync(firstValueFrom(repository.save(draft()))).toBeRejectedWithError(
+      LocalWriteBlockedError,
+    );
+    expect(await docs('workOrders')).toEqual([]);
+  });
+});

@@ -1,0 +1,177 @@
+import { Injectable, inject } from '@angular/core';
+import {
+  catchError,
+  combineLatest,
+  concat,
+  defer,
+  map,
+  of,
+  switchMap,
+  take,
+  throwError,
+  toArray,
+  type Observable,
+} from 'rxjs';
+import {
+  validateRecord,
+  type Customer,
+  type Product,
+  type WorkOrder,
+  type WorkOrderLine,
+} from '../../../../contract/tables';
+import {
+  LocalDatabase,
+  LocalRecordNotFoundError,
+  SyncStore,
+  type SyncMeta,
+} from '../../sync/local';
+import type { WorkOrderDraft } from './work-orders.actions';
+
+/** A row's sync state: an unpushed local change, or one the server keeps refusing. */
+export type SyncMarker = 'pending' | 'deadLetter';
+
+export interface MarkerInfo {
+  readonly marker: SyncMarker;
+  /** The last push error, for dead letters ('' if none was recorded). */
+  readonly error: string;
+}
+
+export interface WorkOrderWithLines {
+  readonly order: WorkOrder;
+  readonly lines: WorkOrderLine[];
+}
+
+/** A draft the registry would refuse; the form's validators should have caught it first. */
+export class InvalidWorkOrderError extends Error {
+  override readonly name = 'InvalidWorkOrderError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`The work order can't be saved: ${problems.join('; ')}.`);
+  }
+}
+
+const MARKED = { $or: [{ syncPending: true }, { syncDeadLetter: true }] };
+
+/**
+ * The work-order feature's door to local data. Writes go through SyncStore (which marks them
+ * pending and triggers the push); only the per-row sync markers are read from RxDB directly,
+ * because `watchTable` strips the metadata they come from.
+ */
+@Injectable({ providedIn: 'root' })
+export class WorkOrderRepository {
+  private readonly store = inject(SyncStore);
+  private readonly database = inject(LocalDatabase);
+
+  watchWorkOrders(): Observable<WorkOrder[]> {
+    return this.store.watchTable('workOrders', { sort: [{ id: 'asc' }] });
+  }
+
+  watchCustomers(): Observable<Customer[]> {
+    return this.store.watchTable('customers', { sort: [{ id: 'asc' }] });
+  }
+
+  watchProducts(): Observable<Product[]> {
+    return this.store.watchTable('products', { sort: [{ id: 'asc' }] });
+  }
+
+  /**
+   * Work orders with something unsynced, by id. A line's change counts for its order, deleted
+   * lines included: their deletion is a change the server has not seen yet.
+   */
+  watchMarkers(): Observable<ReadonlyMap<string, MarkerInfo>> {
+    return this.database.handle$.pipe(
+      // switchMap: a read; the handle emits once.
+      switchMap((handle) =>
+        combineLatest([
+          handle.table('workOrders').find({ selector: MARKED }).$,
+          handle.table('workOrderLines').find({ selector: MARKED }).$,
+        ]),
+      ),
+      map(([orders, lines]) => {
+        const markers = new Map<string, MarkerInfo>();
+        const mark = (id: string, doc: SyncMeta) => {
+          if (markers.get(id)?.marker === 'deadLetter') return;
+          markers.set(id, {
+            marker: doc.syncDeadLetter ? 'deadLetter' : 'pending',
+            error: doc.syncError,
+          });
+        };
+        for (const order of orders) if (!order.localDeleted) mark(order.id, order);
+        for (const line of lines) mark(line.workOrderId, line);
+        return markers;
+      }),
+    );
+  }
+
+  /** One work order and its lines as stored now (one-shot), or null when there is none. */
+  load(id: string): Observable<WorkOrderWithLines | null> {
+    return combineLatest([
+      this.store.watchTable('workOrders', { selector: { id } }),
+      this.linesOf(id),
+    ]).pipe(
+      take(1),
+      map(([[order], lines]) => (order ? { order, lines } : null)),
+    );
+  }
+
+  /**
+   * The order first, then its lines, then the removed lines: the push sends changes oldest
+   * first, so the server knows the order before a line refers to it. Each write is idempotent,
+   * so a save that failed half way is simply saved again.
+   */
+  save(draft: WorkOrderDraft): Observable<void> {
+    return defer(() => {
+      const problems = [
+        ...validateRecord('workOrders', withoutId(draft.order)),
+        ...draft.lines.flatMap((line) => validateRecord('workOrderLines', withoutId(line))),
+      ];
+      if (problems.length > 0) return throwError(() => new InvalidWorkOrderError(problems));
+      return concat(
+        this.store.upsertLocal('workOrders', draft.order),
+        ...draft.lines.map((line) => this.store.upsertLocal('workOrderLines', line)),
+        ...draft.removedLineIds.map((id) => this.deleteIfStored('workOrderLines', id)),
+      ).pipe(
+        toArray(),
+        map(() => undefined),
+      );
+    });
+  }
+
+  /** Lines first, then the order: the server refuses a line whose order is gone. */
+  delete(id: string): Observable<void> {
+    return this.linesOf(id).pipe(
+      take(1),
+      switchMap((lines) =>
+        concat(
+          ...lines.map((line) => this.deleteIfStored('workOrderLines', line.id)),
+          this.store.deleteLocal('workOrders', id),
+        ),
+      ),
+      toArray(),
+      map(() => undefined),
+    );
+  }
+
+  private linesOf(workOrderId: string): Observable<WorkOrderLine[]> {
+    return this.store.watchTable('workOrderLines', {
+      selector: { workOrderId },
+      sort: [{ id: 'asc' }],
+    });
+  }
+
+  /** Already gone (another tab, a pull) is what the caller wanted: not an error. */
+  private deleteIfStored(table: 'workOrderLines', id: string): Observable<unknown> {
+    return this.store
+      .deleteLocal(table, id)
+      .pipe(
+        catchError((error: unknown) =>
+          error instanceof LocalRecordNotFoundError ? of(null) : throwError(() => error),
+        ),
+      );
+  }
+}
+
+function withoutId<T extends { id: string }>(record: T): Omit<T, 'id'> {
+  const { id: _id, ...fields } = record;
+  return fields;
+}

@@ -1,0 +1,31 @@
+import type { Customer, Product, WorkOrder, WorkOrderLine } from '../../../../contract/tables';
+import type { WorkOrderDraft } from './work-orders.actions';
+
+/** Spec fixtures shared by the work-order specs. */
+export const CUSTOMERS: Customer[] = [
+  { id: 'c1', name: 'Acme Corp', email: 'a@acme.test', phone: '1', city: 'Oslo', address: 'x' },
+  { id: 'c2', name: 'Globex', email: 'g@globex.test', phone: '2', city: 'Bergen', address: 'y' },
+];
+
+export const PRODUCTS: Product[] = [
+  { id: 'p1', sku: 'FLT-1', name: 'Filter', unit: 'pcs', unitPrice: 12.5 },
+  { id: 'p2', sku: 'VLV-2', name: 'Valve', unit: 'pcs', unitPrice: 40 },
+];
+
+export function order(id: string, overrides: Partial<WorkOrder> = {}): WorkOrder {
+  return { id, title: `Order ${id}`, customerId: 'c1', status: 'open', ...overrides };
+}
+
+export function line(id: string, workOrderId: string, overrides: Partial<WorkOrderLine> = {}) {
+  return { id, workOrderId, productId: 'p1', quantity: 2, ...overrides } as WorkOrderLine;
+}
+
+export function draft(overrides: Partial<WorkOrderDraft> = {}): WorkOrderDraft {
+  return {
+    order: order('wo-1', { title: 'Fix the pump' }),
+    lines: [line('l1', 'wo-1')],
+    removedLineIds: [],
+    isNew: true,
+    ...overrides,
+  };
+}
