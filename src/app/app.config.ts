@@ -6,6 +6,7 @@ import {
   provideZonelessChangeDetection,
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { provideServiceWorker } from '@angular/service-worker';
 import { provideEffects } from '@ngrx/effects';
 import { provideStore } from '@ngrx/store';
 import { provideStoreDevtools } from '@ngrx/store-devtools';
@@ -28,6 +29,12 @@ export const appConfig: ApplicationConfig = {
     provideSync(),
     provideEffects(sessionSyncEffects),
     provideToastr({ positionClass: 'toast-bottom-center', preventDuplicates: true }),
+    // The app shell and assets, for a cold start offline; the data is in RxDB, never in the SW.
+    // field-sync-sw.js is ngsw-worker.js with /api left to the browser (see the file).
+    provideServiceWorker('field-sync-sw.js', {
+      enabled: !isDevMode(),
+      registrationStrategy: 'registerWhenStable:30000',
+    }),
     isDevMode() ? provideStoreDevtools({ maxAge: 50, connectInZone: false }) : [],
   ],
 };

@@ -20,6 +20,18 @@ export const routes: Routes = [
         loadChildren: () =>
           import('./features/work-orders/work-orders.routes').then((m) => m.WORK_ORDER_ROUTES),
       },
+      {
+        path: 'diagnostics',
+        title: 'Diagnostics · Field Sync',
+        loadChildren: () =>
+          import('./features/diagnostics/diagnostics.routes').then((m) => m.DIAGNOSTICS_ROUTES),
+      },
+      {
+        path: 'catalog',
+        title: 'Catalog · Field Sync',
+        loadChildren: () =>
+          import('./features/catalog/catalog.routes').then((m) => m.CATALOG_ROUTES),
+      },
     ],
   },
   { path: '**', redirectTo: '' },

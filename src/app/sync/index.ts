@@ -6,6 +6,17 @@ export * from './state/sync.feature';
 export type { OutcomeSummary } from './state/outcome-summary';
 export { SyncBadge } from './ui/sync-badge';
 export { LocalWriteBlockedError, ReadOnlyTableError, SyncStore, type LocalWrite } from './local';
+export {
+  DeadLetterNotFoundError,
+  SyncLog,
+  type DeadLetter,
+  type DeadLetterReason,
+  type DeadLetterResolution,
+  type ResolutionResult,
+  type SyncLogDoc,
+  type SyncLogLevel,
+} from './local';
+export type { FailureReason, RunCounts, SyncEvent, SyncKind, SyncPhase } from './core';
 export { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER, type SyncConfig } from './sync.tokens';
 export { GateActions, GateDialogActions } from './gate/gate.actions';
 export { selectGateOpen, selectGateView, type GateView } from './gate/gate.feature';

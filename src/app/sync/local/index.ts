@@ -1,4 +1,11 @@
 /** The local database layer: what the sync engine and the features may use. */
+export {
+  DeadLetterNotFoundError,
+  type DeadLetter,
+  type DeadLetterReason,
+  type DeadLetterResolution,
+  type ResolutionResult,
+} from './dead-letters';
 export { LocalDatabase, type LocalDbHandle, type SyncCollection } from './local-database';
 export {
   CHANGE_ID_FACTORY,
@@ -12,7 +19,14 @@ export {
   type LocalDbOptions,
   type SyncStoreConfig,
 } from './local-db.tokens';
-export { collectionName, NEVER_PUSHED_REV, type SyncDoc, type SyncMeta } from './local-schemas';
+export {
+  collectionName,
+  NEVER_PUSHED_REV,
+  type SyncDoc,
+  type SyncLogDoc,
+  type SyncLogLevel,
+  type SyncMeta,
+} from './local-schemas';
 export {
   LocalRecordNotFoundError,
   LocalWriteBlockedError,

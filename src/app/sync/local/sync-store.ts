@@ -34,10 +34,17 @@ import {
   readOwner,
   takeOwnership,
 } from './checkpoint-store';
+import * as deadLetters from './dead-letters';
+import type { DeadLetter, DeadLetterResolution } from './dead-letters';
 import { LocalDatabase, type LocalDbHandle } from './local-database';
 import { CHANGE_ID_FACTORY, LOCAL_CLOCK, SYNC_STORE_CONFIG } from './local-db.tokens';
 import { LocalWriteBlockedError, ReadOnlyTableError } from './local-write.errors';
-import { deleteLocalRecord, upsertLocalRecord, type LocalWrite } from './local-writes';
+import {
+  deleteLocalRecord,
+  upsertLocalRecord,
+  type ChangeStamp,
+  type LocalWrite,
+} from './local-writes';
 import { writePulledRecords, type PullWriteCounts } from './pull-writer';
 import { readPendingChanges, writePushResults, type PushResultCounts } from './push-store';
 import type { SyncDoc } from './local-schemas';
@@ -126,6 +133,49 @@ export class SyncStore {
         .count({ selector: { localDeleted: false } })
         .exec(),
     );
+  }
+
+  // --- dead letters -----------------------------------------------------------------------------
+
+  /** Parked changes of every transactional table, oldest first, live. */
+  watchDeadLetters(): Observable<DeadLetter[]> {
+    return this.withHandle((handle) => deadLetters.watchDeadLetters(handle));
+  }
+
+  /** Conflict: push the local version again, based on the server's revision. */
+  keepLocalVersion(table: TableName, id: string): Observable<DeadLetterResolution> {
+    return this.resolveDeadLetter(table, (handle, spec, stamp) =>
+      deadLetters.keepLocalVersion(handle, spec, id, stamp),
+    );
+  }
+
+  /** Conflict: replace the local version with the server's (nothing to push). */
+  useServerVersion(table: TableName, id: string): Observable<DeadLetterResolution> {
+    return this.resolveDeadLetter(table, (handle, spec) =>
+      deadLetters.useServerVersion(handle, spec, id),
+    );
+  }
+
+  /** Rejection: send the same version again as a new change, attempts back to 0. */
+  retryDeadLetter(table: TableName, id: string): Observable<DeadLetterResolution> {
+    return this.resolveDeadLetter(table, (handle, spec, stamp) =>
+      deadLetters.retryRejected(handle, spec, id, stamp),
+    );
+  }
+
+  /**
+   * Drops the local change. A record the server has comes back as the server's version: at once
+   * for a conflict, with the next pull otherwise (its table's checkpoint is reset for that).
+   */
+  discardLocalChange(table: TableName, id: string): Observable<DeadLetterResolution> {
+    return this.resolveDeadLetter(table, async (handle, spec) => {
+      const done = await deadLetters.discardLocalChange(handle, spec, id);
+      const owner = done.result === 'refetch' ? await readOwner(handle) : null;
+      // Only the pull position: the table stays initially synced, so the gate stays closed.
+      if (owner)
+        await patchCheckpoint(handle.checkpoints, owner, table, { checkpoint: null }, this.clock());
+      return done;
+    });
   }
 
   // --- push -------------------------------------------------------------------------------------
@@ -230,6 +280,33 @@ export class SyncStore {
         changedAt: this.clock(),
       });
       this.writes.next(done);
+      return done;
+    });
+  }
+
+  /**
+   * A dead-letter resolution is a local write: refused while the gate holds writes back, and
+   * announced on `localWrites$` when the engine has work to do (a push, or a pull to restore).
+   */
+  private resolveDeadLetter(
+    table: TableName,
+    resolve: (
+      handle: LocalDbHandle,
+      spec: TableSpec,
+      stamp: ChangeStamp,
+    ) => Promise<DeadLetterResolution>,
+  ): Observable<DeadLetterResolution> {
+    return this.run(async (handle) => {
+      const spec = specOf(handle, table);
+      if (spec.kind === 'master') throw new ReadOnlyTableError(table);
+      if (this.blocked()) throw new LocalWriteBlockedError(table);
+      const done = await resolve(handle, spec, {
+        changeId: this.newChangeId(),
+        changedAt: this.clock(),
+      });
+      if (done.result === 'pending' || done.result === 'refetch') {
+        this.writes.next({ table, id: done.id, changeId: done.changeId, deleted: done.deleted });
+      }
       return done;
     });
   }
