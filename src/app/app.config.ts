@@ -14,6 +14,7 @@ import { provideToastr } from 'ngx-toastr';
 import { routes } from './app.routes';
 import { authInterceptor } from './features/auth/auth.interceptor';
 import { provideAuth } from './features/auth/provide-auth';
+import { provideDiagnostics } from './features/diagnostics/provide-diagnostics';
 import * as sessionSyncEffects from './session/session-sync.effects';
 import { provideSync } from './sync';
 
@@ -27,6 +28,7 @@ export const appConfig: ApplicationConfig = {
     provideEffects(),
     provideAuth(),
     provideSync(),
+    provideDiagnostics(),
     provideEffects(sessionSyncEffects),
     provideToastr({ positionClass: 'toast-bottom-center', preventDuplicates: true }),
     // The app shell and assets, for a cold start offline; the data is in RxDB, never in the SW.

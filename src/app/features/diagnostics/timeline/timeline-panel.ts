@@ -7,9 +7,8 @@ import { selectTimelineRuns } from '../state/diagnostics.feature';
 import { formatMs, kindLabel, outcomeText, phaseText, triggersText } from './timeline-format';
 
 /**
- * One row per sync run of this tab, newest first, from the engine's events as they happen. It
- * covers this tab's session from the moment the diagnostics page was first opened; earlier runs
- * are in the sync log.
+ * One row per sync run of this tab, newest first, from the engine's events as they happen since
+ * the app started (the slice is provided at the root); earlier sessions are in the sync log.
  */
 @Component({
   selector: 'app-timeline-panel',
