@@ -1,17 +1,27 @@
 import {
   concat,
   concatMap,
+  defer,
   EMPTY,
   expand,
   filter,
+  finalize,
   forkJoin,
   from,
   map,
   type Observable,
   of,
+  ReplaySubject,
+  type Subscription,
+  take,
   toArray,
 } from 'rxjs';
-import type { Checkpoint, PullTableResult } from '../../../../contract/protocol';
+import type {
+  Checkpoint,
+  PullRequest,
+  PullResponse,
+  PullTableResult,
+} from '../../../../contract/protocol';
 import type { TableName, TableSpec } from '../../../../contract/tables';
 import type { PhaseProgress, RunContext } from '../core';
 import type { SyncStore } from '../local';
@@ -38,6 +48,12 @@ interface TableCursor {
  * saved with it, so an interrupted pull resumes where it stopped. The store never overwrites a
  * record with unpushed local changes (checked atomically with the write).
  *
+ * Page n+1 is requested as soon as page n has arrived, while page n is being written: its
+ * checkpoints are in page n's response, so the network time hides behind the writes (the
+ * initial sync is bound by the local database, see docs/performance.md). Only the request runs
+ * ahead: page n+1 is written, and its checkpoints saved, after page n's. A failed prefetch fails
+ * the phase only once page n is committed, so the saved checkpoints are as far as they can be.
+ *
  * An initial run pulls only its tables, shows totals from the manifest, and marks a table
  * complete once its last page is committed. A master-data run first resets the master tables'
  * checkpoints, so they are pulled again from the start.
@@ -50,15 +66,7 @@ export function pullPhase(deps: PullPhaseDeps, run: RunContext): Observable<Phas
       // Tables an earlier attempt completed are reported as done, not pulled again.
       const finished = prepared.filter((cursor) => cursor.complete).map(progressOf);
       const cursors: TableCursor[] = prepared.filter((cursor) => !cursor.complete);
-      const page = () => pullPage(deps, run, cursors);
-      // One value per page (its progress list), so expand asks for exactly one next page.
-      const pages$ =
-        cursors.length === 0
-          ? EMPTY
-          : page().pipe(
-              expand(() => (cursors.length > 0 ? page() : EMPTY)),
-              concatMap((progress) => from(progress)),
-            );
+      const pages$ = cursors.length === 0 ? EMPTY : pullPages(deps, run, cursors);
       return concat(from(finished), pages$);
     }),
   );
@@ -116,22 +124,95 @@ function prepare(
   );
 }
 
-/** One request for every table still open; writes each table's page; drops finished tables. */
-function pullPage(
+/**
+ * Every page until no table has more: one request for every table still open per page, each
+ * page written table by table, finished tables dropped. The next request goes out when a
+ * response arrives, before that page is written (see pullPhase).
+ */
+function pullPages(
   deps: PullPhaseDeps,
   run: RunContext,
   cursors: TableCursor[],
-): Observable<PhaseProgress[]> {
-  const request = {
+): Observable<PhaseProgress> {
+  let ahead: Prefetch<PullResponse> | null = null;
+  const fetch = (request: PullRequest | null) => {
+    ahead = request ? prefetch(deps.transport.pull(request)) : null;
+  };
+  // One value per page (its progress list), so expand asks for exactly one next page.
+  const page = (): Observable<PhaseProgress[]> => {
+    const current = ahead;
+    if (!current) return EMPTY;
+    return current.response$.pipe(
+      concatMap((response) => {
+        fetch(nextRequest(deps, cursors, response));
+        return writePage(deps, run, cursors, response);
+      }),
+    );
+  };
+  return defer(() => {
+    fetch(requestOf(deps, cursors));
+    return page();
+  }).pipe(
+    expand(() => page()),
+    concatMap((progress) => from(progress)),
+    // An unsubscribed run (watchdog, logout, failure) leaves no request running ahead.
+    finalize(() => ahead?.cancel()),
+  );
+}
+
+function requestOf(deps: PullPhaseDeps, cursors: readonly TableCursor[]): PullRequest {
+  return {
     tables: cursors.map(({ table, checkpoint }) => ({ table, checkpoint })),
     limit: deps.pageSize,
   };
-  return deps.transport.pull(request).pipe(
-    concatMap((response) => from(response.tables)),
+}
+
+/**
+ * The request after `response`, as the cursors will be once its pages are written: tables
+ * without more records dropped, the others at their new checkpoints. Null when none is left.
+ */
+function nextRequest(
+  deps: PullPhaseDeps,
+  cursors: readonly TableCursor[],
+  response: PullResponse,
+): PullRequest | null {
+  const open: TableCursor[] = [];
+  for (const cursor of cursors) {
+    const result = response.tables.find((candidate) => candidate.table === cursor.table);
+    if (result && !result.hasMore) continue;
+    open.push({ ...cursor, checkpoint: result ? result.checkpoint : cursor.checkpoint });
+  }
+  return open.length > 0 ? requestOf(deps, open) : null;
+}
+
+/** Writes each table's page of one response; drops finished tables from `cursors`. */
+function writePage(
+  deps: PullPhaseDeps,
+  run: RunContext,
+  cursors: TableCursor[],
+  response: PullResponse,
+): Observable<PhaseProgress[]> {
+  return from(response.tables).pipe(
     // concatMap: pages are written in the order the server sent them, one at a time.
     concatMap((result) => writeTablePage(deps, run, cursors, result)),
     toArray(),
   );
+}
+
+interface Prefetch<T> {
+  /** The one response (or error), whenever it is subscribed: before or after it arrived. */
+  readonly response$: Observable<T>;
+  cancel(): void;
+}
+
+/**
+ * Starts `request$` now and keeps its answer until it is asked for. An error is kept too and
+ * only raised then, so a failed prefetch never interrupts the write of the page before it.
+ */
+function prefetch<T>(request$: Observable<T>): Prefetch<T> {
+  const answer = new ReplaySubject<T>(1);
+  const subscription: Subscription = request$.pipe(take(1)).subscribe(answer);
+  return { response$: answer.pipe(take(1)), cancel: () => subscription.unsubscribe() };
 }
 
 function writeTablePage(

@@ -45,6 +45,14 @@ export const PULL_WRITE_CONTEXT = 'sync-pull';
  */
 const MAX_ROUNDS = 5;
 
+/**
+ * Rows per storage bulk write. IndexedDB serialises every row on the main thread while the write
+ * is issued, so a page of 1,000 rows of ~0.5 KB in one write blocks it for one long task; slices
+ * keep each task shorter (docs/performance.md). The checkpoint is saved only after the whole
+ * page, so a crash between slices pulls the page again, which changes nothing already written.
+ */
+export const PULL_WRITE_SLICE = 250;
+
 type Doc = RxDocumentData<SyncDoc>;
 type Plan =
   | { kind: 'skippedPending' | 'unchanged' }
@@ -85,9 +93,16 @@ export async function writePulledRecords(
     if (rows.length === 0) break;
     await hooks.beforeWrite?.(round, [...kinds.keys()]);
 
-    const result = await storage.bulkWrite(rows, PULL_WRITE_CONTEXT);
+    const errors = [];
+    for (let start = 0; start < rows.length; start += PULL_WRITE_SLICE) {
+      const result = await storage.bulkWrite(
+        rows.slice(start, start + PULL_WRITE_SLICE),
+        PULL_WRITE_CONTEXT,
+      );
+      errors.push(...result.error);
+    }
     const conflicted = new Set<string>();
-    for (const error of result.error) {
+    for (const error of errors) {
       if (!isBulkWriteConflictError(error)) {
         throw new Error(
           `Pull of "${spec.name}" could not write record "${error.documentId}" ` +

@@ -1,0 +1,370 @@
+/**
+ * The bench page: bundled by bench/run.mjs with esbuild (minified, production) and served on the
+ * app's origin under /__bench/, so it sees the same server and the same IndexedDB origin as the
+ * app. It exposes `window.bench` for the three figures the app cannot produce itself:
+ *
+ *  - `limit`   the browser's bare ceiling: the same pages from the same server (same page size,
+ *              all tables per request, page n+1 fetched while page n is written), each page
+ *              written with raw IndexedDB puts into stores with only a primary key, one
+ *              transaction per page;
+ *  - `ceiling` the same pages, already in memory (no network), written with RxDB `bulkUpsert`
+ *              into the very collections the app creates (same schemas, from the app's
+ *              `collectionCreators` and the table registry), on the same storage (Dexie);
+ *  - `engineCore` (diagnostic) the app's own pull phase and pull writer (pull-phase.ts,
+ *              pull-writer.ts, checkpoint-store.ts) on the same collections, without the app
+ *              around them (no UI, no NgRx, no lock, no sync log): what the engine costs by itself;
+ *  - `peer`    RxDB's own replication (`replicateRxCollection`) as an app would configure it:
+ *              one replication per collection, push + pull for transactional tables, pull-only
+ *              for master data, the same page size, over our pull endpoint (one table per call).
+ */
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { defer, lastValueFrom, type Observable, of, toArray } from 'rxjs';
+
+import type {
+  PullRequest,
+  PullResponse,
+  PushChange,
+  PushResponse,
+  ServerRecord,
+} from '../../contract/protocol';
+import { SYNC_TABLES, type TableName, type TableSpec } from '../../contract/tables';
+import {
+  collectionCreators,
+  collectionName,
+  type SyncDoc,
+} from '../../src/app/sync/local/local-schemas';
+import { pickFields, syncedMeta } from '../../src/app/sync/local/sync-records';
+import { pullPhase } from '../../src/app/sync/engine/pull-phase';
+import { writePulledRecords } from '../../src/app/sync/local/pull-writer';
+import {
+  patchCheckpoint,
+  readCheckpoint,
+  readCompletedTables,
+} from '../../src/app/sync/local/checkpoint-store';
+import type { CheckpointDoc } from '../../src/app/sync/local/local-schemas';
+import type { SyncStore } from '../../src/app/sync/local/sync-store';
+import type { SyncApi } from '../../src/app/sync/transport/sync-transport';
+import type { ManifestResponse } from '../../contract/protocol';
+
+interface Result {
+  records: number;
+  ms: number;
+  /** performance.now() at the start, for the long tasks of the measured span. */
+  startedAt?: number;
+  requests: number;
+  pages?: number;
+}
+
+let token = '';
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function login(username: string, password: string): Promise<void> {
+  token = '';
+  const session = await api<{ token: string }>('/api/auth/login', { username, password });
+  token = session.token;
+}
+
+const TABLES = SYNC_TABLES.map((spec) => spec.name);
+
+/** The engine's request sequence: all open tables per request, each with its own checkpoint. */
+function pullAll(pageSize: number): {
+  next(): Promise<PullResponse | null>;
+} {
+  let open = TABLES.map((table) => ({ table, checkpoint: null as string | null }));
+  let inFlight: Promise<PullResponse> | null = null;
+  const request = (): Promise<PullResponse> | null => {
+    if (open.length === 0) return null;
+    const body: PullRequest = { tables: open, limit: pageSize };
+    return api<PullResponse>('/api/sync/pull', body).then((response) => {
+      // The next request's checkpoints are known as soon as this response is: prefetch it.
+      open = response.tables
+        .filter((table) => table.hasMore)
+        .map(({ table, checkpoint }) => ({ table, checkpoint }));
+      return response;
+    });
+  };
+  return {
+    async next() {
+      const current = inFlight ?? request();
+      if (!current) return null;
+      const response = await current;
+      inFlight = request();
+      return response;
+    },
+  };
+}
+
+function docOf(spec: TableSpec, record: ServerRecord): SyncDoc & { _deleted: boolean } {
+  if (record.deleted || record.data === null) {
+    return { id: record.id, ...syncedMeta(record.rev), _deleted: true } as SyncDoc & {
+      _deleted: boolean;
+    };
+  }
+  return {
+    id: record.id,
+    ...pickFields(spec, record.data),
+    ...syncedMeta(record.rev),
+    _deleted: false,
+  } as SyncDoc & { _deleted: boolean };
+}
+
+// --- limit: raw IndexedDB ------------------------------------------------------------------------
+
+function idbOpen(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => {
+      for (const table of TABLES) open.result.createObjectStore(table, { keyPath: 'id' });
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+async function limit(username: string, password: string, pageSize: number): Promise<Result> {
+  await login(username, password);
+  const db = await idbOpen(`bench-limit-${Date.now()}`);
+  const started = performance.now();
+  const pages = pullAll(pageSize);
+  let records = 0;
+  let requests = 0;
+  for (let page = await pages.next(); page; page = await pages.next()) {
+    requests++;
+    const tables = page.tables.filter((table) => table.records.length > 0);
+    if (tables.length === 0) continue;
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(
+        tables.map((table) => table.table),
+        'readwrite',
+      );
+      for (const table of tables) {
+        const store = tx.objectStore(table.table);
+        for (const record of table.records) store.put(record);
+        records += table.records.length;
+      }
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+  const ms = performance.now() - started;
+  db.close();
+  return { records, ms, requests, startedAt: started };
+}
+
+// --- storage ceiling: RxDB bulkUpsert, no network ------------------------------------------------
+
+/** The same database the app opens (its collectionCreators), on the Dexie storage. */
+async function appDatabase(name: string): Promise<RxDatabase> {
+  const db = await createRxDatabase({
+    name,
+    storage: getRxStorageDexie(),
+    multiInstance: true,
+    eventReduce: true,
+  });
+  await db.addCollections(collectionCreators(SYNC_TABLES));
+  return db;
+}
+
+function collectionOf(db: RxDatabase, table: TableName): RxCollection {
+  return (db.collections as Record<string, RxCollection>)[collectionName(table)]!;
+}
+
+async function ceiling(username: string, password: string, pageSize: number): Promise<Result> {
+  await login(username, password);
+  // Every page first, untimed: the ceiling has no network in it.
+  const responses: PullResponse[] = [];
+  const pages = pullAll(pageSize);
+  for (let page = await pages.next(); page; page = await pages.next()) responses.push(page);
+
+  const db = await appDatabase(`bench-ceiling-${Date.now()}`);
+  const started = performance.now();
+  let records = 0;
+  for (const response of responses) {
+    for (const table of response.tables) {
+      if (table.records.length === 0) continue;
+      const spec = SYNC_TABLES.find((candidate) => candidate.name === table.table)!;
+      await collectionOf(db, table.table).bulkUpsert(
+        table.records.map((record) => docOf(spec, record)),
+      );
+      records += table.records.length;
+    }
+  }
+  const ms = performance.now() - started;
+  await db.remove();
+  return { records, ms, requests: responses.length, pages: responses.length, startedAt: started };
+}
+
+// --- engine core: the app's pull phase and writer, without the app ------------------------------
+
+/** A fetch that unsubscribing aborts, like the app's HttpClient. */
+function request$<T>(path: string, body?: unknown): Observable<T> {
+  return defer(() => api<T>(path, body));
+}
+
+async function engineCore(username: string, password: string, pageSize: number): Promise<Result> {
+  await login(username, password);
+  const db = await appDatabase(`bench-core-${Date.now()}`);
+  const checkpoints = (db.collections as Record<string, RxCollection>)[
+    'checkpoints'
+  ] as unknown as RxCollection<CheckpointDoc>;
+  const spec = (table: TableName) => SYNC_TABLES.find((candidate) => candidate.name === table)!;
+  let requests = 0;
+  let records = 0;
+  // The SyncStore methods the pull phase uses, each the same code SyncStore runs.
+  const store = {
+    resetCheckpoints: () => of(undefined),
+    checkpoint: (userId: string, table: TableName) =>
+      defer(() => readCheckpoint(checkpoints, userId, table)),
+    count: (table: TableName) =>
+      defer(() =>
+        collectionOf(db, table)
+          .count({ selector: { localDeleted: false } })
+          .exec(),
+      ),
+    completedInitialTables: (userId: string) =>
+      defer(() => readCompletedTables(checkpoints, userId)),
+    applyPulledBatch: (
+      userId: string,
+      table: TableName,
+      page: readonly ServerRecord[],
+      checkpoint: string | null,
+    ) =>
+      defer(async () => {
+        const counts = await writePulledRecords(
+          collectionOf(db, table) as never,
+          spec(table),
+          page,
+        );
+        await patchCheckpoint(checkpoints, userId, table, { checkpoint }, Date.now());
+        records += page.length;
+        return counts;
+      }),
+    markInitialComplete: (userId: string, table: TableName) =>
+      defer(() =>
+        patchCheckpoint(checkpoints, userId, table, { initialComplete: true }, Date.now()),
+      ),
+  } as unknown as SyncStore;
+  const transport: SyncApi = {
+    manifest: () => request$<ManifestResponse>('/api/sync/manifest'),
+    pull: (body) => {
+      requests++;
+      return request$<PullResponse>('/api/sync/pull', body);
+    },
+    push: (body) => request$<PushResponse>('/api/sync/push', body),
+  };
+  const started = performance.now();
+  await lastValueFrom(
+    pullPhase(
+      { store, transport, registry: SYNC_TABLES, userId: 'bench', pageSize },
+      {
+        runId: 'bench',
+        kind: 'initial',
+        scope: 'full',
+        masterData: false,
+        initialTables: TABLES,
+        tabId: 'bench',
+        startedAt: Date.now(),
+      },
+    ).pipe(toArray()),
+  );
+  const ms = performance.now() - started;
+  await db.remove();
+  return { records, ms, requests, startedAt: started };
+}
+
+// --- peer: RxDB's own replication ----------------------------------------------------------------
+
+interface PeerCheckpoint {
+  checkpoint: string | null;
+}
+
+async function peer(username: string, password: string, pageSize: number): Promise<Result> {
+  await login(username, password);
+  addRxPlugin(RxDBLeaderElectionPlugin);
+  const db = await appDatabase(`bench-peer-${Date.now()}`);
+  let requests = 0;
+  let records = 0;
+  const started = performance.now();
+  const replications = SYNC_TABLES.map((spec) =>
+    replicateRxCollection<SyncDoc, PeerCheckpoint>({
+      replicationIdentifier: `field-sync-${spec.name}-${location.origin}/api/sync`,
+      collection: collectionOf(db, spec.name) as unknown as RxCollection<SyncDoc>,
+      live: true,
+      retryTime: 5_000,
+      pull: {
+        batchSize: pageSize,
+        // One table per call; our opaque checkpoint travels inside RxDB's checkpoint object.
+        async handler(last, batchSize) {
+          requests++;
+          const response = await api<PullResponse>('/api/sync/pull', {
+            tables: [{ table: spec.name, checkpoint: last?.checkpoint ?? null }],
+            limit: batchSize,
+          } satisfies PullRequest);
+          const result = response.tables[0]!;
+          records += result.records.length;
+          return {
+            documents: result.records.map((record) => docOf(spec, record)),
+            checkpoint: { checkpoint: result.checkpoint },
+          };
+        },
+      },
+      push:
+        spec.kind === 'transactional'
+          ? {
+              batchSize: 200,
+              async handler(rows) {
+                const changes: PushChange[] = rows.map((row) => {
+                  const doc = row.newDocumentState as unknown as Record<string, unknown> & {
+                    id: string;
+                    _deleted: boolean;
+                  };
+                  return {
+                    table: spec.name,
+                    id: doc.id,
+                    changeId: crypto.randomUUID(),
+                    baseRev: (row.assumedMasterState?.syncRev as number | undefined) ?? null,
+                    deleted: doc._deleted,
+                    data: doc._deleted ? null : pickFields(spec, doc),
+                  };
+                });
+                const response = await api<PushResponse>('/api/sync/push', { changes });
+                // Conflicts come back as the server's state, for RxDB's conflict handler.
+                return response.results.flatMap((result) =>
+                  result.status === 'conflict' ? [docOf(spec, result.server)] : [],
+                );
+              },
+            }
+          : undefined,
+    }),
+  );
+  await Promise.all(replications.map((replication) => replication.awaitInitialReplication()));
+  const ms = performance.now() - started;
+  await Promise.all(replications.map((replication) => replication.cancel()));
+  await db.remove();
+  return { records, ms, requests, startedAt: started };
+}
+
+declare global {
+  interface Window {
+    bench: typeof bench;
+  }
+}
+
+const bench = { limit, ceiling, engineCore, peer };
+window.bench = bench;

@@ -1,0 +1,623 @@
+// `npm run bench`: the initial sync measured against the browser's raw IndexedDB ceiling, RxDB's
+// storage ceiling and RxDB's own replication, all in one run on this machine (docs/performance.md).
+//
+//   1. builds the app (production) into bench/artifacts/app if a source is newer than that build
+//      (BENCH_SKIP_BUILD=1 reuses it as is);
+//   2. bundles the bench page (bench/page/bench-page.ts) with esbuild;
+//   3. starts the real server in test mode on 127.0.0.1 (bench/server.ts), seeded with
+//      BENCH_RECORDS (default 100,000) records of about 0.5 KB for "alice" and BENCH_SMALL
+//      (default 10,000) for "bob";
+//   4. per data set, in fresh Chromium profiles (on disk, like a real device): the app's initial
+//      sync (engine), raw IndexedDB (limit), RxDB bulkUpsert (ceiling), RxDB replication (peer);
+//      the longest main-thread task, the JS heap after GC, the round trips of a no-op sync;
+//   5. the server under load: no-op pulls with autocannon (50 connections, ~10 s, loopback);
+//   6. writes bench/results.json and docs/images/performance.png.
+//
+// BENCH_REPEATS (default 1) repeats each browser measurement of the large set, in rotation, and
+// keeps the median. Benchmarks are not part of `npm test`: nothing here asserts a time.
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+import { renderChart } from './chart.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const LARGE = Number(process.env.BENCH_RECORDS || 100_000);
+const SMALL = Number(process.env.BENCH_SMALL || 10_000);
+const REPEATS = Number(process.env.BENCH_REPEATS || 1);
+const ONLY = (process.env.BENCH_ONLY || 'engine,engineCore,limit,ceiling,peer').split(',');
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 10);
+const USERS = {
+  small: { username: 'bob', password: 'bob-demo-pass', records: SMALL },
+  large: { username: 'alice', password: 'alice-demo-pass', records: LARGE },
+};
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  // performance.memory in bytes rather than coarse buckets.
+  '--enable-precise-memory-info',
+];
+// Its own production build, so a bench never clobbers (or reads a dev build in) the shared dist/.
+const APP_OUT = path.join(root, 'bench/artifacts/app');
+const DIST = path.join(APP_OUT, 'browser');
+const ARTIFACTS = path.join(root, 'bench/artifacts');
+
+const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+// --- build -------------------------------------------------------------------------------------
+
+function newestMtime(dir, skip = () => false) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (skip(full)) continue;
+    const time = entry.isDirectory() ? newestMtime(full, skip) : statSync(full).mtimeMs;
+    newest = Math.max(newest, time);
+  }
+  return newest;
+}
+
+function buildAppIfNeeded() {
+  const index = path.join(DIST, 'index.html');
+  let built = 0;
+  try {
+    built = statSync(index).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  const sources = Math.max(
+    newestMtime(path.join(root, 'src'), (file) => file.endsWith('.spec.ts')),
+    newestMtime(path.join(root, 'contract')),
+    statSync(path.join(root, 'angular.json')).mtimeMs,
+  );
+  if (process.env.BENCH_SKIP_BUILD && built) return log('reusing the build (BENCH_SKIP_BUILD)');
+  if (built >= sources) return log('the production build is up to date: reusing it');
+  log('building the app (ng build, production) into bench/artifacts/app…');
+  const build = spawnSync(
+    'npx',
+    ['ng', 'build', '--configuration', 'production', '--output-path', APP_OUT],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (build.status !== 0) throw new Error('ng build failed');
+}
+
+async function bundleBenchPage() {
+  const esbuild = await import('esbuild');
+  const out = path.join(ARTIFACTS, 'page');
+  mkdirSync(out, { recursive: true });
+  await esbuild.build({
+    entryPoints: [path.join(root, 'bench/page/bench-page.ts')],
+    outfile: path.join(out, 'bench.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    path.join(out, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/__bench/bench.js"></script>',
+  );
+  return out;
+}
+
+// --- server ------------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      STATIC_DIR: DIST,
+      BENCH_USERS: `${USERS.large.username}:${LARGE},${USERS.small.username}:${SMALL}`,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = await new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error('bench server not ready in 240 s')), 240_000);
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const line = buffer.split('\n').find((l) => l.startsWith('BENCH_SERVER_READY '));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice('BENCH_SERVER_READY '.length)));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench server exited with ${code}`));
+    });
+  });
+  child.stdout.resume();
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  return { base: `http://127.0.0.1:${port}`, ready, stop };
+}
+
+async function api(base, method, url, body, token) {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? null : response.json();
+}
+
+// --- browser -----------------------------------------------------------------------------------
+
+/** A fresh on-disk profile (a real device's IndexedDB is on disk) with the bench page routed. */
+async function freshPage(base, pageDir) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'field-sync-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    baseURL: base,
+    viewport: { width: 1280, height: 800 },
+  });
+  await context.route(`${base}/__bench/**`, (route) => {
+    const name = new URL(route.request().url()).pathname.replace('/__bench/', '') || 'index.html';
+    const file = path.join(pageDir, path.basename(name));
+    route.fulfill({
+      body: readFileSync(file),
+      contentType: file.endsWith('.js') ? 'text/javascript' : 'text/html',
+    });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, page, close };
+}
+
+async function heapAfterGc(context, page) {
+  const cdp = await context.newCDPSession(page);
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+  const bytes = await page.evaluate(() => performance.memory.usedJSHeapSize);
+  await cdp.detach();
+  return bytes / (1024 * 1024);
+}
+
+/** Installed before the app's first script: long tasks and the gate dialog's timestamps. */
+function instrument() {
+  const state = { longTasks: [], gateOpenedAt: null, gateClosedAt: null };
+  window.__bench = state;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      state.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }
+  }).observe({ type: 'longtask', buffered: true });
+  const watch = () => {
+    const open = document.getElementById('initial-sync-title') !== null;
+    if (open && state.gateOpenedAt === null) state.gateOpenedAt = performance.now();
+    if (!open && state.gateOpenedAt !== null && state.gateClosedAt === null) {
+      state.gateClosedAt = performance.now();
+    }
+  };
+  new MutationObserver(watch).observe(document, { childList: true, subtree: true });
+}
+
+/** Journal entries of one user since the last clear. */
+async function journalOf(base, username) {
+  const entries = await api(base, 'GET', '/api/test/requests');
+  return entries.filter((entry) => entry.username === username);
+}
+
+async function quietJournal(base, username, quietMs = 1500, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  let stableSince = Date.now();
+  for (;;) {
+    const entries = await journalOf(base, username);
+    if (entries.length !== last) {
+      last = entries.length;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) return entries;
+    if (Date.now() > deadline) return entries;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function measureEngine(base, pageDir, user, totals) {
+  const { context, page, close } = await freshPage(base, pageDir);
+  try {
+    const loadedScripts = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('.js')) loadedScripts.push(new URL(response.url()).pathname);
+    });
+    await page.addInitScript(instrument);
+    await page.goto('/login');
+    await page.getByLabel('Username').fill(user.username);
+    await page.getByLabel('Password').fill(user.password);
+    await api(base, 'DELETE', '/api/test/requests');
+    const startedAt = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForFunction(() => window.__bench.gateClosedAt !== null, null, {
+      timeout: 600_000,
+      polling: 100,
+    });
+    const state = await page.evaluate(() => window.__bench);
+    const ms = state.gateClosedAt - startedAt;
+    const during = state.longTasks.filter(
+      (task) => task.start + task.duration >= startedAt && task.start <= state.gateClosedAt,
+    );
+    const longestTaskMs = Math.max(0, ...during.map((task) => task.duration));
+    const initialRequests = await journalOf(base, user.username);
+    const pulls = initialRequests.filter((entry) => entry.path === '/api/sync/pull').length;
+
+    // No-op sync: once the app is idle (cooldown and any held run over), one manual sync.
+    await page.getByRole('button', { name: 'Sync status: synced' }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(6_000); // the gate's cooldown (5 s) holds regular runs
+    await quietJournal(base, user.username);
+    await page.getByRole('button', { name: 'Sync status: synced' }).waitFor({ timeout: 60_000 });
+    await api(base, 'DELETE', '/api/test/requests');
+    await page.getByRole('button', { name: 'Sync status: synced' }).click();
+    const noop = await quietJournal(base, user.username);
+    await page.getByRole('button', { name: 'Sync status: synced' }).waitFor({ timeout: 60_000 });
+
+    const heapMB = await heapAfterGc(context, page);
+    const validatorChunks = loadedScripts.filter((script) => {
+      const file = path.join(DIST, path.basename(script));
+      try {
+        // ajv's own code, or RxDB's dev-mode plugin: neither belongs in a production session.
+        return /allErrors|ensureCollectionNameValid/.test(readFileSync(file, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+    return {
+      records: totals,
+      ms,
+      recordsPerSec: totals / (ms / 1000),
+      gateOpenedAfterMs: state.gateOpenedAt - startedAt,
+      longestTaskMs,
+      longTasksOver50: during.filter((task) => task.duration > 50).length,
+      pullRequests: pulls,
+      requests: initialRequests.length,
+      noopRoundTrips: noop.length,
+      noopPaths: noop.map((entry) => entry.path),
+      heapMB,
+      validatorChunksLoaded: validatorChunks,
+    };
+  } finally {
+    await close();
+  }
+}
+
+async function measureBenchPage(base, pageDir, kind, user, pageSize) {
+  const { page, close } = await freshPage(base, pageDir);
+  try {
+    await page.addInitScript(instrument);
+    await page.goto('/__bench/index.html');
+    await page.waitForFunction(() => window.bench !== undefined);
+    const result = await page.evaluate(
+      ([k, u, p, s]) => window.bench[k](u, p, s),
+      [kind, user.username, user.password, pageSize],
+    );
+    const longTasks = await page.evaluate(() => window.__bench.longTasks);
+    const end = result.startedAt + result.ms;
+    const during = longTasks.filter(
+      (t) => t.start + t.duration >= result.startedAt && t.start <= end,
+    );
+    return {
+      ...result,
+      recordsPerSec: result.records / (result.ms / 1000),
+      longestTaskMs: Math.max(0, ...during.map((task) => task.duration)),
+    };
+  } finally {
+    await close();
+  }
+}
+
+// --- server load -------------------------------------------------------------------------------
+
+async function serverLoad(base, user) {
+  const { token } = await api(base, 'POST', '/api/auth/login', {
+    username: user.username,
+    password: user.password,
+  });
+  let tables = ['customers', 'products', 'workOrders', 'workOrderLines'].map((table) => ({
+    table,
+    checkpoint: null,
+  }));
+  for (;;) {
+    const page = await api(base, 'POST', '/api/sync/pull', { tables, limit: 5000 }, token);
+    tables = page.tables.map(({ table, checkpoint }) => ({ table, checkpoint }));
+    if (!page.tables.some((table) => table.hasMore)) break;
+  }
+  const body = JSON.stringify({ tables });
+  const result = await autocannon({
+    url: `${base}/api/sync/pull`,
+    method: 'POST',
+    connections: 50,
+    duration: LOAD_SECONDS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+  return {
+    connections: 50,
+    seconds: LOAD_SECONDS,
+    requestsPerSec: result.requests.average,
+    total: result.requests.total,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+// --- main --------------------------------------------------------------------------------------
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function medianRun(runs) {
+  if (runs.length === 0) return null;
+  const mid = median(runs.map((run) => run.recordsPerSec));
+  return {
+    ...runs.find((run) => run.recordsPerSec === mid),
+    repeats: runs.map((r) => r.recordsPerSec),
+  };
+}
+
+const round = (value, digits = 0) =>
+  value === null || value === undefined ? null : Number(value.toFixed(digits));
+
+async function main() {
+  const started = Date.now();
+  buildAppIfNeeded();
+  const pageDir = await bundleBenchPage();
+  const tokens = readFileSync(path.join(root, 'src/app/sync/sync.tokens.ts'), 'utf8');
+  const pageSize = Number(/pullPageSize:\s*([\d_]+)/.exec(tokens)[1].replaceAll('_', ''));
+  log(`page size ${pageSize}; starting the server (seeding ${LARGE} + ${SMALL} records)…`);
+  const server = await startServer();
+  const { base } = server;
+  log(`server ready at ${base} after ${server.ready.seedMs} ms`);
+  const totals = Object.fromEntries(
+    Object.entries(server.ready.seeded).map(([username, tables]) => [
+      username,
+      Object.values(tables).reduce((sum, table) => sum + table.count, 0),
+    ]),
+  );
+  const avgRecordBytes = await recordBytes(base, USERS.large);
+  log(`records: ${JSON.stringify(totals)}; ~${avgRecordBytes} bytes per record on the wire`);
+
+  const runs = {};
+  try {
+    for (const [size, repeats] of [
+      ['small', 1],
+      ['large', REPEATS],
+    ]) {
+      const user = USERS[size];
+      const total = totals[user.username];
+      const collected = Object.fromEntries(ONLY.map((kind) => [kind, []]));
+      for (let r = 0; r < repeats; r++) {
+        // Rotated per repeat, so a slow spell of this shared machine doesn't hit one kind only.
+        const order = ONLY.map((_, i) => ONLY[(i + r) % ONLY.length]);
+        for (const kind of order) {
+          const result =
+            kind === 'engine'
+              ? await measureEngine(base, pageDir, user, total)
+              : await measureBenchPage(base, pageDir, kind, user, pageSize);
+          if (result.records !== total) {
+            throw new Error(`${kind} (${size}) wrote ${result.records} records of ${total}`);
+          }
+          log(
+            `${size} ${kind}: ${Math.round(result.recordsPerSec)} records/s (${Math.round(result.ms)} ms)` +
+              (kind === 'engine'
+                ? `, longest task ${Math.round(result.longestTaskMs)} ms, heap ${result.heapMB.toFixed(1)} MB, ` +
+                  `${result.pullRequests} pulls, no-op sync ${result.noopRoundTrips} round trip(s)`
+                : `, ${result.requests} requests, longest task ${Math.round(result.longestTaskMs)} ms`),
+          );
+          collected[kind].push(result);
+        }
+      }
+      runs[size] = {
+        records: total,
+        ...Object.fromEntries(Object.entries(collected).map(([k, v]) => [k, medianRun(v)])),
+      };
+    }
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+
+  log(`server load: no-op pulls, 50 connections, ${LOAD_SECONDS} s…`);
+  const load = await serverLoad(base, USERS.large);
+  log(`server: ${Math.round(load.requestsPerSec)} no-op syncs/s, p99 ${load.p99Ms} ms`);
+  await server.stop();
+
+  const large = runs.large;
+  const small = runs.small;
+  const rate = (run) => run?.recordsPerSec ?? null;
+  const ratio = (a, b) => (a && b ? round(a / b, 3) : null);
+  const results = {
+    engineRecordsPerSec: round(rate(large.engine)),
+    limitRecordsPerSec: round(rate(large.limit)),
+    storageCeilingRecordsPerSec: round(rate(large.ceiling)),
+    rxdbPeerRecordsPerSec: round(rate(large.peer)),
+    engineCoreRecordsPerSec: round(rate(large.engineCore)),
+    longestTaskMs: round(large.engine?.longestTaskMs, 1),
+    heapMB10k: round(small.engine?.heapMB, 1),
+    heapMB100k: round(large.engine?.heapMB, 1),
+    noopRoundTrips: large.engine?.noopRoundTrips ?? null,
+    serverNoopPerSec: round(load.requestsPerSec),
+    serverP99Ms: load.p99Ms,
+    ratios: {
+      engineToStorageCeiling: ratio(rate(large.engine), rate(large.ceiling)),
+      engineToLimit: ratio(rate(large.engine), rate(large.limit)),
+      engineToPeer: ratio(rate(large.engine), rate(large.peer)),
+      storageCeilingToLimit: ratio(rate(large.ceiling), rate(large.limit)),
+      engineCoreToStorageCeiling: ratio(rate(large.engineCore), rate(large.ceiling)),
+      engineToEngineCore: ratio(rate(large.engine), rate(large.engineCore)),
+      heap100kTo10k: ratio(large.engine?.heapMB, small.engine?.heapMB),
+    },
+    targets: {},
+    setup: {
+      date: new Date().toISOString(),
+      records: { large: large.records, small: small.records },
+      seeded: server.ready.seeded,
+      avgRecordBytesOnWire: avgRecordBytes,
+      pullPageSize: pageSize,
+      repeats: REPEATS,
+      cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+      node: process.version,
+      chromium: await chromiumVersion(),
+      appTree: appTree(),
+      schemaValidationLoaded: (large.engine?.validatorChunksLoaded?.length ?? 0) > 0,
+      storage: 'RxDB 17 Dexie (IndexedDB), fresh on-disk Chromium profile per measurement',
+      server: 'bench/server.ts: real server, test mode, PGlite in memory, 127.0.0.1',
+      benchSeconds: null,
+    },
+    runs: { small, large },
+    serverLoad: load,
+  };
+  results.targets = {
+    engineToStorageCeiling: { target: '>= 0.9', met: results.ratios.engineToStorageCeiling >= 0.9 },
+    engineToLimit: { target: '>= 0.6', met: results.ratios.engineToLimit >= 0.6 },
+    engineToPeer: { target: '>= 1.5', met: results.ratios.engineToPeer >= 1.5 },
+    longestTask: { target: '<= 50 ms', met: results.longestTaskMs <= 50 },
+    heapFlat: {
+      target: 'heap after 100k ≈ heap after 10k (within 20 %)',
+      met: results.ratios.heap100kTo10k !== null && results.ratios.heap100kTo10k <= 1.2,
+    },
+    noopRoundTrips: { target: '1', met: results.noopRoundTrips === 1 },
+    serverNoop: { target: '>= 2,000/s', met: results.serverNoopPerSec >= 2000 },
+    serverP99: { target: '< 25 ms', met: results.serverP99Ms < 25 },
+  };
+  results.setup.benchSeconds = Math.round((Date.now() - started) / 1000);
+  writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await renderChart(results, path.join(root, 'docs/images/performance.png'), CHROMIUM_ARGS);
+  printSummary(results);
+}
+
+/** Which app was measured: the commit, and whether sources differ from it. */
+function appTree() {
+  if (process.env.BENCH_TREE) return process.env.BENCH_TREE;
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'contract', 'server'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const changed = dirty.stdout.split('\n').filter(Boolean).length;
+  return `${head.stdout.trim()}${changed ? ` + ${changed} uncommitted source files` : ''}`;
+}
+
+async function chromiumVersion() {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  const version = browser.version();
+  await browser.close();
+  return version;
+}
+
+async function recordBytes(base, user) {
+  const { token } = await api(base, 'POST', '/api/auth/login', {
+    username: user.username,
+    password: user.password,
+  });
+  const tables = ['customers', 'products', 'workOrders', 'workOrderLines'];
+  let bytes = 0;
+  let count = 0;
+  for (const table of tables) {
+    const page = await api(
+      base,
+      'POST',
+      '/api/sync/pull',
+      { tables: [{ table, checkpoint: null }], limit: 500 },
+      token,
+    );
+    for (const record of page.tables[0].records) {
+      bytes += JSON.stringify(record).length;
+      count++;
+    }
+  }
+  await api(base, 'POST', '/api/auth/logout', undefined, token).catch(() => undefined);
+  return Math.round(bytes / count);
+}
+
+function printSummary(results) {
+  const r = results.ratios;
+  const rows = [
+    ['engine (initial sync, login → gate closed)', `${results.engineRecordsPerSec} rec/s`],
+    ['limit (raw IndexedDB puts, same pages)', `${results.limitRecordsPerSec} rec/s`],
+    [
+      'storage ceiling (RxDB bulkUpsert, no network)',
+      `${results.storageCeilingRecordsPerSec} rec/s`,
+    ],
+    ['peer (RxDB replicateRxCollection)', `${results.rxdbPeerRecordsPerSec} rec/s`],
+    ['engine core (pull phase alone, no app UI)', `${results.engineCoreRecordsPerSec} rec/s`],
+    ['engine ÷ storage ceiling', r.engineToStorageCeiling],
+    ['engine ÷ limit', r.engineToLimit],
+    ['engine ÷ peer', r.engineToPeer],
+    ['longest task', `${results.longestTaskMs} ms`],
+    ['heap after 10k / 100k', `${results.heapMB10k} / ${results.heapMB100k} MB`],
+    ['no-op sync round trips', results.noopRoundTrips],
+    ['server no-op syncs/s, p99', `${results.serverNoopPerSec}/s, ${results.serverP99Ms} ms`],
+  ];
+  console.log('');
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(48)} ${value}`);
+  console.log('');
+  for (const [name, target] of Object.entries(results.targets)) {
+    console.log(`  ${target.met ? 'met    ' : 'NOT met'} ${name} (${target.target})`);
+  }
+  console.log(
+    `\n  bench/results.json and docs/images/performance.png written (${results.setup.benchSeconds} s)`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
