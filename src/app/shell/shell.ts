@@ -7,7 +7,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { UserMenuActions } from '../features/auth/auth.actions';
 import { selectUser } from '../features/auth/auth.feature';
-import { SyncBadge } from '../sync';
+import { selectGateOpen, SyncBadge } from '../sync';
 
 /** The logged-in layout: app bar (name, navigation, sync status, user menu) over the page. */
 @Component({
@@ -30,6 +30,7 @@ export class Shell {
   private readonly store = inject(Store);
 
   protected readonly user = this.store.selectSignal(selectUser);
+  protected readonly gateOpen = this.store.selectSignal(selectGateOpen);
 
   protected logOut(): void {
     this.store.dispatch(UserMenuActions.logOut());
