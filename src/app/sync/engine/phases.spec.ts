@@ -224,6 +224,23 @@ describe('sync phases against real RxDB and a fake server', () => {
       expect((await local('w2'))?.syncPending).toBeTrue();
     });
 
+    it('starts over from the beginning once when the server says a checkpoint is stale (409)', async () => {
+      seedServer(3, 2);
+      // Checkpoints from before a server reset: past anything this server has handed out.
+      for (const table of ['customers', 'workOrders'] as const) {
+        await lastValueFrom(store.setCheckpoint(USER, table, 'r:999'));
+      }
+
+      await pull();
+
+      const pulls = server.requests.filter((r) => r.call === 'pull');
+      expect(pulls.length).toBe(2);
+      const retried = pulls[1].body as { tables: { checkpoint: unknown }[] };
+      expect(retried.tables.every((t) => t.checkpoint === null)).toBeTrue();
+      expect(await lastValueFrom(store.count('customers'))).toBe(3);
+      expect(await lastValueFrom(store.count('workOrders'))).toBe(2);
+    });
+
     it('applies tombstones, and re-pulls master tables from scratch on a master-data run', async () => {
       seedServer(3, 1);
       await pull();

@@ -1,4 +1,5 @@
 import {
+  catchError,
   concat,
   concatMap,
   defer,
@@ -14,6 +15,7 @@ import {
   ReplaySubject,
   type Subscription,
   take,
+  throwError,
   toArray,
 } from 'rxjs';
 import type {
@@ -23,7 +25,7 @@ import type {
   PullTableResult,
 } from '../../../../contract/protocol';
 import type { TableName, TableSpec } from '../../../../contract/tables';
-import type { PhaseProgress, RunContext } from '../core';
+import { SyncError, type PhaseProgress, type RunContext } from '../core';
 import type { SyncStore } from '../local';
 import type { SyncApi } from '../transport/sync-transport';
 
@@ -59,6 +61,25 @@ interface TableCursor {
  * checkpoints, so they are pulled again from the start.
  */
 export function pullPhase(deps: PullPhaseDeps, run: RunContext): Observable<PhaseProgress> {
+  return pullFromCheckpoints(deps, run).pipe(
+    catchError((error: unknown) => {
+      if (!isStaleCheckpoint(error)) return throwError(() => error);
+      // The server's data was reset: our checkpoints point past its revisions. Start the run's
+      // tables over from the beginning, once (a second 409 fails the run: something else is
+      // wrong). Unpushed local changes are safe: the pull never overwrites them.
+      return deps.store
+        .resetCheckpoints(deps.userId, tablesOf(deps.registry, run))
+        .pipe(concatMap(() => pullFromCheckpoints(deps, run)));
+    }),
+  );
+}
+
+/** See docs/protocol.md, "Stale checkpoint": the only 409 a pull answers. */
+function isStaleCheckpoint(error: unknown): boolean {
+  return error instanceof SyncError && error.kind === 'http' && error.status === 409;
+}
+
+function pullFromCheckpoints(deps: PullPhaseDeps, run: RunContext): Observable<PhaseProgress> {
   const tables = tablesOf(deps.registry, run);
   if (tables.length === 0) return EMPTY;
   return prepare(deps, run, tables).pipe(

@@ -16,7 +16,7 @@ import {
   tableSpec,
   validateRecord,
 } from '../../../../contract/tables';
-import type { SyncError } from '../core';
+import { SyncError } from '../core';
 import type { SyncApi } from '../transport/sync-transport';
 
 type Call = 'manifest' | 'pull' | 'push';
@@ -89,6 +89,13 @@ export class FakeSyncApi implements SyncApi {
   }
 
   pull(request: PullRequest): Observable<PullResponse> {
+    const stale = request.tables.some(({ checkpoint }) => revOf(checkpoint) > this.rev);
+    if (stale) {
+      // As the real server: a checkpoint past the revision counter means the data was reset.
+      return this.answer('pull', request, () => {
+        throw SyncError.http(409, 'checkpoint is ahead of the server');
+      });
+    }
     return this.answer('pull', request, () => {
       let room = request.limit ?? 1000;
       const response: PullResponse = {
