@@ -77,6 +77,30 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Features use the engine through its public face only (src/app/sync/index.ts) and its
+    // testing kit; the engine's insides may change without them noticing.
+    files: ['src/app/features/**/*.ts', 'src/app/shell/**/*.ts', 'src/app/session/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '**/sync/core',
+            '**/sync/core/*',
+            '**/sync/local',
+            '**/sync/local/*',
+            '**/sync/engine/*',
+            '**/sync/state/*',
+            '**/sync/lock/*',
+            '**/sync/gate/*',
+            '**/sync/transport/*',
+            '**/sync/ui/*',
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/src/app/**'] }] },
   },

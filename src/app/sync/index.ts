@@ -5,7 +5,15 @@ export { SyncBadgeActions, SyncEngineActions } from './state/sync.actions';
 export * from './state/sync.feature';
 export type { OutcomeSummary } from './state/outcome-summary';
 export { SyncBadge } from './ui/sync-badge';
-export { LocalWriteBlockedError, ReadOnlyTableError, SyncStore, type LocalWrite } from './local';
+export {
+  LocalDatabase,
+  LocalRecordNotFoundError,
+  LocalWriteBlockedError,
+  ReadOnlyTableError,
+  SyncStore,
+  type LocalWrite,
+  type SyncMeta,
+} from './local';
 export {
   DeadLetterNotFoundError,
   SyncLog,
@@ -16,7 +24,14 @@ export {
   type SyncLogDoc,
   type SyncLogLevel,
 } from './local';
-export type { FailureReason, RunCounts, SyncEvent, SyncKind, SyncPhase } from './core';
+export {
+  SyncError,
+  type FailureReason,
+  type RunCounts,
+  type SyncEvent,
+  type SyncKind,
+  type SyncPhase,
+} from './core';
 export { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER, type SyncConfig } from './sync.tokens';
 export { GateActions, GateDialogActions } from './gate/gate.actions';
 export { selectGateOpen, selectGateView, type GateView } from './gate/gate.feature';

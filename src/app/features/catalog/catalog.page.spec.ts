@@ -9,7 +9,7 @@ import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { of } from 'rxjs';
 import type { Customer, TableName } from '../../../../contract/tables';
 import { SyncBadgeActions } from '../../sync';
-import { SyncStore } from '../../sync/local';
+import { SyncStore } from '../../sync';
 import { CatalogPage } from './catalog.page';
 import { catalogFeature, initialCatalogState } from './catalog.feature';
 import { CustomersPage } from './customers.page';

@@ -7,7 +7,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { map } from 'rxjs';
 import { SyncBadgeActions } from '../../sync';
-import { SyncStore } from '../../sync/local';
+import { SyncStore } from '../../sync';
 import { selectResyncing } from './catalog.feature';
 
 /** Master data (read-only here): tabs for customers and products, and the re-sync button. */

@@ -8,7 +8,7 @@ import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatTableModule } from '@angular/material/table';
 import { Store } from '@ngrx/store';
 import type { Product } from '../../../../contract/tables';
-import { SyncStore } from '../../sync/local';
+import { SyncStore } from '../../sync';
 import { CATALOG_PAGE_SIZES, catalogView } from './catalog-table';
 import { CatalogPageActions } from './catalog.actions';
 import { selectProductSearch } from './catalog.feature';

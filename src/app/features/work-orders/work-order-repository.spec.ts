@@ -1,13 +1,13 @@
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom } from 'rxjs';
 import type { ServerRecord } from '../../../../contract/protocol';
-import { LocalDatabase, LocalWriteBlockedError, SyncStore } from '../../sync/local';
+import { LocalDatabase, LocalWriteBlockedError, SyncStore } from '../../sync';
 import {
   provideTestLocalDb,
   removeTestLocalDb,
   serverWorkOrder,
   TEST_EPOCH,
-} from '../../sync/local/local-db.testing';
+} from '../../sync/testing';
 import { InvalidWorkOrderError, WorkOrderRepository } from './work-order-repository';
 import { draft, line, order } from './work-orders.testing';
 

@@ -19,12 +19,7 @@ import {
   type WorkOrder,
   type WorkOrderLine,
 } from '../../../../contract/tables';
-import {
-  LocalDatabase,
-  LocalRecordNotFoundError,
-  SyncStore,
-  type SyncMeta,
-} from '../../sync/local';
+import { LocalDatabase, LocalRecordNotFoundError, SyncStore, type SyncMeta } from '../../sync';
 import type { WorkOrderDraft } from './work-orders.actions';
 
 /** A row's sync state: an unpushed local change, or one the server keeps refusing. */

@@ -22,3 +22,11 @@ export {
   TestSyncEngine,
   type SyncTestingOptions,
 } from './provide-sync-testing';
+export {
+  provideTestLocalDb,
+  removeTestLocalDb,
+  serverWorkOrder,
+  TEST_EPOCH,
+  tombstone,
+  workOrder,
+} from '../local/local-db.testing';

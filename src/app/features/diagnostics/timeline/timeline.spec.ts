@@ -1,4 +1,4 @@
-import { SyncError } from '../../../sync/core';
+import { SyncError } from '../../../sync';
 import type { SyncEvent } from '../../../sync';
 import {
   INITIAL_TIMELINE,
