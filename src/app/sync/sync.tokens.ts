@@ -15,7 +15,7 @@ export const SYNC_SCHEDULER = new InjectionToken<SchedulerLike>('SYNC_SCHEDULER'
 export interface SyncConfig {
   /** Quiet time before regular triggers start a run. */
   readonly debounceMs: number;
-  /** A run (lock wait included) still going after this is aborted and its lock freed. */
+  /** A run (lock wait included) with no progress for this long is aborted and its lock freed. */
   readonly watchdogMs: number;
   /** Each HTTP call of the sync protocol fails with a timeout after this. */
   readonly requestTimeoutMs: number;

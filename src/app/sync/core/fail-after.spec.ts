@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 
-import { failAfter } from './fail-after';
+import { failAfter, failAfterSilence } from './fail-after';
 
 describe('failAfter', () => {
   let testScheduler: TestScheduler;
@@ -53,6 +53,62 @@ describe('failAfter', () => {
       const source = cold('--a--b--|');
       expectObservable(source.pipe(failAfter(2000, () => 'late')), '---!').toBe('--a');
       expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+});
+
+describe('failAfterSilence', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('never fails a source that keeps showing activity, however long it runs', () => {
+    testScheduler.run(({ cold, hot, expectObservable }) => {
+      const source = cold('10s a|');
+      const activity = hot('1500ms x 1500ms x 1500ms x 1500ms x 1500ms x 1500ms x');
+      expectObservable(source.pipe(failAfterSilence(2000, activity, () => 'stuck'))).toBe('10s a|');
+    });
+  });
+
+  it('fails after the deadline of silence, counted from the last activity', () => {
+    testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const source = cold('-');
+      const activity = hot('1s x 999ms x');
+      expectObservable(source.pipe(failAfterSilence(2000, activity, () => 'stuck'))).toBe(
+        '4000ms #',
+        undefined,
+        'stuck',
+      );
+      // The last activity is at 2 s (1 s, then 1 frame + 999 ms later): silent until 4 s.
+      expectSubscriptions(source.subscriptions).toBe('^ 3999ms !');
+      expectSubscriptions(activity.subscriptions).toBe('^ 3999ms !');
+    });
+  });
+
+  it('forwards completion and errors, and stops listening for activity', () => {
+    testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const activity = hot('-x-x-x');
+      expectObservable(cold('--a|').pipe(failAfterSilence(1000, activity, () => 'stuck'))).toBe(
+        '--a|',
+      );
+      expectObservable(
+        cold('--#', undefined, 'boom').pipe(failAfterSilence(1000, activity, () => 'x')),
+      ).toBe('--#', undefined, 'boom');
+      expectSubscriptions(activity.subscriptions).toBe(['^--!', '^-!']);
+    });
+  });
+
+  it('tears everything down on early unsubscription', () => {
+    testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const source = cold('-');
+      const activity = hot('-');
+      expectObservable(source.pipe(failAfterSilence(1000, activity, () => 'x')), '500ms !').toBe(
+        '',
+      );
+      expectSubscriptions(source.subscriptions).toBe('^ 499ms !');
+      expectSubscriptions(activity.subscriptions).toBe('^ 499ms !');
     });
   });
 });

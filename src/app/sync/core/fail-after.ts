@@ -1,4 +1,10 @@
-import { asyncScheduler, MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  MonoTypeOperatorFunction,
+  Observable,
+  SchedulerLike,
+  Subscription,
+} from 'rxjs';
 
 /**
  * A deadline on the whole stream (not per value, as `timeout({ each })` is): if the source hasn't
@@ -34,6 +40,50 @@ export function failAfter<T>(
       }, dueMs);
       return () => {
         deadline.unsubscribe();
+        upstream.unsubscribe();
+      };
+    });
+}
+
+/**
+ * Like `failAfter`, but the deadline restarts whenever `activity` emits: the source fails only
+ * after `dueMs` of SILENCE. The sync watchdog uses it, so a long initial sync that keeps writing
+ * pages is never aborted for its length, while a stuck one (no progress) still is.
+ *
+ * ```
+ * activity:  ---a-----a---------------
+ * source:    -------------------------   (never ends by itself)
+ * result:    ------------------#         (dueMs after the last `a`)
+ * ```
+ */
+export function failAfterSilence<T>(
+  dueMs: number,
+  activity: Observable<unknown>,
+  makeError: () => unknown,
+  scheduler: SchedulerLike = asyncScheduler,
+): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      let deadline = new Subscription();
+      const arm = (): void => {
+        deadline.unsubscribe();
+        deadline = scheduler.schedule(() => {
+          const error = makeError();
+          upstream.unsubscribe();
+          pulse.unsubscribe();
+          subscriber.error(error);
+        }, dueMs);
+      };
+      const pulse = activity.subscribe(() => arm());
+      const upstream: Subscription = source.subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      if (!subscriber.closed) arm();
+      return () => {
+        deadline.unsubscribe();
+        pulse.unsubscribe();
         upstream.unsubscribe();
       };
     });

@@ -1,6 +1,6 @@
 // The sync engine's framework-free core: no Angular, RxDB or DOM in here (adapters live elsewhere).
 export { exhaustMapWithTrailing } from './exhaust-map-with-trailing';
-export { failAfter } from './fail-after';
+export { failAfter, failAfterSilence } from './fail-after';
 export {
   DEFAULT_RETRY_DELAYS_MS,
   retryWithBackoff,

@@ -9,10 +9,11 @@ import {
   Observable,
   of,
   SchedulerLike,
+  Subject,
   tap,
 } from 'rxjs';
 
-import { failAfter } from './fail-after';
+import { failAfterSilence } from './fail-after';
 import { whileLeased } from './lock';
 import { SyncEvent } from './sync-state';
 import { SyncError, toSyncError } from './sync-error';
@@ -64,16 +65,21 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
       startedAt,
     };
     const tally = createTally();
+    // Every phase start and progress report proves the run is alive: the watchdog measures
+    // silence, not length, so a long initial sync that keeps writing pages is never aborted.
+    const activity = new Subject<void>();
     emit({ type: 'runStarted', at: startedAt, run: { ...context, phase: 'waitingForLock' } });
     emit({ type: 'lockWaiting', at: startedAt, runId });
 
     const phase = (name: SyncPhase): Observable<never> =>
       defer(() => {
         emit({ type: 'phaseStarted', at: scheduler.now(), runId, phase: name });
+        activity.next();
         return ports.phases[name](context);
       }).pipe(
         tap({
           next: (progress) => {
+            activity.next();
             tally.add(progress);
             emit({ type: 'phaseProgress', at: scheduler.now(), runId, progress });
           },
@@ -105,13 +111,14 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
       phases,
       () => emit({ type: 'lockReleased', at: scheduler.now(), runId }),
     ).pipe(
-      failAfter(
+      failAfterSilence(
         deps.watchdogMs,
+        activity,
         () => {
           emit({ type: 'watchdogFired', at: scheduler.now(), runId, afterMs: deps.watchdogMs });
           return new RunFailure(
             'watchdog',
-            SyncError.timeout(`watchdog: run still going after ${deps.watchdogMs} ms`),
+            SyncError.timeout(`watchdog: no progress for ${deps.watchdogMs} ms`),
           );
         },
         scheduler,

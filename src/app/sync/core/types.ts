@@ -114,7 +114,7 @@ export interface SyncCoordinatorConfig {
   readonly tabId: string;
   /** Quiet time before regular triggers start a run. Default 500. */
   readonly debounceMs?: number;
-  /** A run (lock wait included) still going after this is aborted. Default 120000. */
+  /** A run (lock wait included) that makes no progress for this long is aborted. Default 120000. */
   readonly watchdogMs?: number;
 }
 
