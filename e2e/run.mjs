@@ -1,7 +1,10 @@
 // `npm run e2e`: builds the app, starts the real sync server in test mode on a free port (it also
 // serves the build), runs the Playwright suite against it, and stops the server — also on failure.
 import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { waitForHttp } from '../scripts/wait-for-http.mjs';
 
 const skipBuild = process.argv.includes('--skip-build');
@@ -12,6 +15,16 @@ if (!skipBuild) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// The suite serves its own copy of the build: other people in this checkout may run `ng build`
+// meanwhile, which empties dist/ and would turn the app into 404s halfway through a run.
+const builtApp = path.join('dist', 'field-sync', 'browser');
+if (!existsSync(path.join(builtApp, 'index.html'))) {
+  console.error(`No build in ${builtApp}: run \`npx ng build\` (or drop --skip-build).`);
+  process.exit(1);
+}
+const appCopy = mkdtempSync(path.join(tmpdir(), 'field-sync-e2e-'));
+cpSync(builtApp, appCopy, { recursive: true });
+
 const port = await freePort();
 const baseURL = `http://127.0.0.1:${port}`;
 const server = spawn('npx', ['tsx', 'server/src/main.ts'], {
@@ -21,11 +34,13 @@ const server = spawn('npx', ['tsx', 'server/src/main.ts'], {
     PORT: String(port),
     SYNC_SERVER_MODE: 'test',
     SYNC_DATA_DIR: 'memory',
+    STATIC_DIR: appCopy,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   },
   detached: true,
 });
 const stopServer = () => {
+  rmSync(appCopy, { recursive: true, force: true });
   // The server runs under npx/tsx: signal the whole process group so nothing is left listening.
   try {
     process.kill(-server.pid, 'SIGTERM');
