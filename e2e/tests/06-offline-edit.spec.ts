@@ -98,12 +98,9 @@ test('offline: created and edited work orders wait on the device, then reach the
   }
 });
 
-// BUG (app): pending changes are pushed in `syncChangedAt` order only (src/app/sync/local/
-// push-store.ts, readPendingChanges), and re-saving the order does not re-stamp its line (the
-// line keeps the first save's syncChangeId/syncChangedAt). The order's creation then goes after
-// its line: the server rejects the line ("workOrderId" refers to workOrders/…, which does not
-// exist), an attempt is counted, and the badge stays "pending" until some later sync.
-test.fixme('offline: a new order with a line, edited again before going online, is pushed whole by the first sync', async ({
+// Re-saving the order re-stamps it but not its unchanged line; the push still creates the order
+// first, because a batch goes in registry order (work orders before their lines).
+test('offline: a new order with a line, edited again before going online, is pushed whole by the first sync', async ({
   page,
   context,
   server,

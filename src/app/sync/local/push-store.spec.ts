@@ -66,6 +66,8 @@ describe('SyncStore push side', () => {
         deleted: false,
         data: { title: 'Order w2', customerId: 'c1', status: 'open' },
       },
+      // Work orders before lines within a batch (the server needs a line's work order first).
+      jasmine.objectContaining({ id: 'w1', changeId: 'change-3' }),
       {
         table: 'workOrderLines',
         id: 'l1',
@@ -74,9 +76,53 @@ describe('SyncStore push side', () => {
         deleted: false,
         data: { workOrderId: 'w2', productId: 'p1', quantity: 3 },
       },
-      jasmine.objectContaining({ id: 'w1', changeId: 'change-3' }),
     ]);
+    // The batch is still the oldest changes: w1 is the newest, so it waits for the next one.
     expect((await run(store.pendingChanges(2))).map((change) => change.id)).toEqual(['w2', 'l1']);
+  });
+
+  it('creates a work order before its line even when the order was edited after the line', async () => {
+    const store = setup();
+    await run(store.upsertLocal('workOrders', workOrder('w1')));
+    await run(
+      store.upsertLocal('workOrderLines', {
+        id: 'l1',
+        workOrderId: 'w1',
+        productId: 'p1',
+        quantity: 1,
+      }),
+    );
+    await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'Edited again' })));
+
+    expect((await run(store.pendingChanges(10))).map((c) => `${c.table}/${c.id}`)).toEqual([
+      'workOrders/w1',
+      'workOrderLines/l1',
+    ]);
+  });
+
+  it('deletes lines before their work order', async () => {
+    const store = setup();
+    await run(store.upsertLocal('workOrders', workOrder('w1')));
+    await run(
+      store.upsertLocal('workOrderLines', {
+        id: 'l1',
+        workOrderId: 'w1',
+        productId: 'p1',
+        quantity: 1,
+      }),
+    );
+    await run(store.applyPushResults([applied('w1', 'change-1', 1)]));
+    await run(
+      store.applyPushResults([
+        { table: 'workOrderLines', id: 'l1', changeId: 'change-2', status: 'applied', rev: 2 },
+      ]),
+    );
+    await run(store.deleteLocal('workOrders', 'w1'));
+    await run(store.deleteLocal('workOrderLines', 'l1'));
+
+    expect(
+      (await run(store.pendingChanges(10))).map((c) => `${c.table}/${c.id}/${c.deleted}`),
+    ).toEqual(['workOrderLines/l1/true', 'workOrders/w1/true']);
   });
 
   it('marks an applied change synced at the new revision', async () => {

@@ -21,7 +21,8 @@ export interface PushResultCounts {
 }
 
 /**
- * Pending, not dead-lettered changes of the transactional tables, oldest first. Each table is
+ * Pending, not dead-lettered changes of the transactional tables: the oldest `limit`, in the
+ * order the server can apply them (see below). Each table is
  * read through its (syncPending, syncDeadLetter, syncChangedAt) index and capped at `limit`, so
  * the merge never reads more than `limit` per table.
  */
@@ -43,14 +44,19 @@ export async function readPendingChanges(
       return docs.map((doc) => ({ spec, order, doc: doc.toJSON() as SyncDoc }));
     }),
   );
-  return (
-    perTable
-      .flat()
-      // Ties (same millisecond) go in registry order: referenced tables come first there.
-      .sort((a, b) => a.doc.syncChangedAt - b.doc.syncChangedAt || a.order - b.order)
-      .slice(0, limit)
-      .map(({ spec, doc }) => toPushChange(spec, doc))
-  );
+  const tableCount = transactional.length;
+  // The server applies a batch in request order, and refuses a line whose work order it doesn't
+  // have: within the batch, writes go in registry order (referenced tables first), then
+  // deletions in reverse (lines before their work order). A work order edited again after its
+  // new line was written is thus still created before the line.
+  const rank = ({ order, doc }: { order: number; doc: SyncDoc }) =>
+    doc.localDeleted ? 2 * tableCount - order : order;
+  return perTable
+    .flat()
+    .sort((a, b) => a.doc.syncChangedAt - b.doc.syncChangedAt || a.order - b.order)
+    .slice(0, limit)
+    .sort((a, b) => rank(a) - rank(b) || a.doc.syncChangedAt - b.doc.syncChangedAt)
+    .map(({ spec, doc }) => toPushChange(spec, doc));
 }
 
 function toPushChange(spec: TableSpec, doc: SyncDoc): PushChange {
