@@ -1,8 +1,8 @@
-// Karma for the unit specs (run through `ng test`, which sets files and the bundler itself).
-// As root Chromium refuses to start without --no-sandbox, and this machine has no network, so the
-// background-networking features that would otherwise retry DNS look-ups are switched off.
+// Karma for the unit specs (run through `ng test`, which sets files and the bundler itself), on
+// Debian's Chromium with the project's flags (scripts/chromium-flags.cjs says why).
 const fs = require('node:fs');
 const path = require('node:path');
+const { CHROMIUM_FLAGS } = require('./scripts/chromium-flags.cjs');
 
 process.env.CHROME_BIN = process.env.CHROME_BIN || '/usr/bin/chromium';
 
@@ -48,16 +48,7 @@ module.exports = function (config) {
     customLaunchers: {
       ChromeHeadlessCI: {
         base: 'ChromeHeadless',
-        flags: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
+        flags: CHROMIUM_FLAGS,
       },
     },
     browserNoActivityTimeout: 60000,

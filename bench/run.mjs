@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.cjs';
 import { renderChart } from './chart.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,13 +45,7 @@ const USERS = {
   large: { username: 'alice', password: 'alice-demo-pass', records: LARGE },
 };
 const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
+  ...CHROMIUM_FLAGS,
   // performance.memory in bytes rather than coarse buckets.
   '--enable-precise-memory-info',
 ];

@@ -3,6 +3,7 @@
 //   npx ng build && PORT=3100 SYNC_SERVER_MODE=test SYNC_DATA_DIR=memory npm run server &
 //   node scripts/screenshots.mjs http://127.0.0.1:3100
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from './chromium-flags.cjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3100';
 const out = (name) => `docs/images/${name}.png`;
@@ -22,15 +23,7 @@ await api('POST', '/api/test/reset');
 await api('POST', '/api/test/seed', { username: 'alice', table: 'workOrders', count: 15000 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
+  args: CHROMIUM_FLAGS,
 });
 try {
   const page = await (

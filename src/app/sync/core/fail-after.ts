@@ -1,6 +1,7 @@
 import {
   asyncScheduler,
   MonoTypeOperatorFunction,
+  NEVER,
   Observable,
   SchedulerLike,
   Subscription,
@@ -10,7 +11,7 @@ import {
  * A deadline on the whole stream (not per value, as `timeout({ each })` is): if the source hasn't
  * finished `dueMs` after subscription, it is unsubscribed and the result errors with `makeError()`.
  * The source is torn down BEFORE the error is forwarded, so a lock held by the source is already
- * free when the error handler runs (the watchdog relies on this).
+ * free when the error handler runs (the watchdog, built on failAfterSilence, relies on that).
  *
  * ```
  * source:        --a--b--c--d--|
@@ -18,7 +19,7 @@ import {
  * ```
  *
  * ```ts
- * run$.pipe(failAfter(120_000, () => SyncError.timeout('watchdog'), scheduler));
+ * request$.pipe(failAfter(30_000, () => SyncError.timeout('no answer'), scheduler));
  * ```
  */
 export function failAfter<T>(
@@ -26,23 +27,8 @@ export function failAfter<T>(
   makeError: () => unknown,
   scheduler: SchedulerLike = asyncScheduler,
 ): MonoTypeOperatorFunction<T> {
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      const upstream = source.subscribe({
-        next: (value) => subscriber.next(value),
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      const deadline = scheduler.schedule(() => {
-        const error = makeError();
-        upstream.unsubscribe();
-        subscriber.error(error);
-      }, dueMs);
-      return () => {
-        deadline.unsubscribe();
-        upstream.unsubscribe();
-      };
-    });
+  // A deadline that no activity ever restarts.
+  return failAfterSilence<T>(dueMs, NEVER, makeError, scheduler);
 }
 
 /**
