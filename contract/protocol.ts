@@ -98,7 +98,30 @@ export interface PullTableResult {
 }
 
 export interface PullResponse {
+  /**
+   * The server's identity. It changes when the server's data is replaced (a restore from a
+   * backup, a test reset): revisions and checkpoints of another epoch mean nothing. A client that
+   * sees a new epoch pulls everything again (docs/protocol.md, "Epochs").
+   */
+  epoch: string;
   tables: PullTableResult[];
+}
+
+// --- records (resolutions) ------------------------------------------------------------------------
+
+/** The server's current versions of some records, e.g. to resolve a dead letter. */
+export interface RecordsRequest {
+  table: TableName;
+  /** 1 to MAX_RECORDS_IDS ids. */
+  ids: string[];
+}
+
+export const MAX_RECORDS_IDS = 500;
+
+export interface RecordsResponse {
+  epoch: string;
+  /** The records the server has (tombstones included); ids it never had are left out. */
+  records: ServerRecord[];
 }
 
 // --- push -----------------------------------------------------------------------------------------
@@ -113,6 +136,18 @@ export interface PushChange {
   changeId: string;
   /** The server revision this change was based on; null for a record the server never had. */
   baseRev: number | null;
+  /**
+   * The record's fields as the client had them at `baseRev` (the base of a three-way merge);
+   * null for a new record. When the server's version moved on since `baseRev`, the fields that
+   * differ between `base` and `data` are this change's edits, and only those are applied.
+   */
+  base?: Record<string, unknown> | null;
+  /**
+   * Earlier changes of this record by this device whose outcome it never heard (a lost
+   * response), oldest first. If one of them was applied, the change is based on that version:
+   * a device never conflicts with its own committed write.
+   */
+  priorChangeIds?: string[];
   /** True to delete the record. */
   deleted: boolean;
   /** The record's fields (without `id`); ignored for a deletion. */
@@ -123,8 +158,22 @@ export interface PushRequest {
   changes: PushChange[];
 }
 
+/** At most this many `priorChangeIds` are read; older ones are dropped by the client. */
+export const MAX_PRIOR_CHANGE_IDS = 16;
+
 export type PushResult =
-  | { table: TableName; id: string; changeId: string; status: 'applied'; rev: number }
+  | {
+      table: TableName;
+      id: string;
+      changeId: string;
+      status: 'applied';
+      rev: number;
+      /**
+       * The server's version of the record after this change: what it wrote (a merge may hold
+       * other devices' fields too) or, for a re-sent change, its current version.
+       */
+      record: ServerRecord;
+    }
   | {
       table: TableName;
       id: string;
@@ -132,6 +181,10 @@ export type PushResult =
       status: 'conflict';
       /** The server's current version, which the change was not based on. */
       server: ServerRecord;
+      /** Fields both sides changed to different values; empty for a delete/edit conflict. */
+      fields: string[];
+      /** For people: why the change conflicts. */
+      reason: string;
     }
   | { table: TableName; id: string; changeId: string; status: 'rejected'; reason: string };
 
