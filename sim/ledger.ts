@@ -1,0 +1,107 @@
+/**
+ * What users did, and the invariants checked against it after the quiet phase. Every tracked
+ * value a user types is unique in its history (`T12` is the title typed at step 12), so a value
+ * seen anywhere names the edit that made it: a later edit of a field that held `T12` on that
+ * device was made by someone who saw `T12`, and supersedes it.
+ */
+import type { ServerRecord } from '../contract/protocol';
+
+/** Fields whose values are unique per history; status is an enum and can't name an edit. */
+export const TRACKED_FIELDS = ['title', 'notes', 'quantity', 'note'] as const;
+
+type Settled = 'superseded' | 'told' | 'restored-away';
+
+interface Edit {
+  readonly key: string;
+  readonly field: string;
+  readonly value: unknown;
+  readonly where: string;
+  settled: Settled | null;
+}
+
+export type Fields = Readonly<Record<string, unknown>>;
+
+export class Ledger {
+  private readonly edits: Edit[] = [];
+  private readonly deletes: { key: string; step: number; where: string }[] = [];
+  /** Steps at which someone resolved a dead letter of a record, by key. */
+  private readonly resolutions = new Map<string, number[]>();
+  private readonly restores: number[] = [];
+
+  /** A user wrote `changed` over the version `before` (undefined: a new record). */
+  write(key: string, before: Fields | undefined, changed: Fields, where: string): void {
+    for (const [field, value] of Object.entries(changed)) {
+      if (!isTracked(field)) continue;
+      if (before) this.settle(key, field, before[field], 'superseded');
+      if (value !== undefined && value !== null) {
+        this.edits.push({ key, field, value, where, settled: null });
+      }
+    }
+  }
+
+  /** A user deleted the record they saw as `before`. */
+  delete(key: string, before: Fields, step: number, where: string): void {
+    for (const field of TRACKED_FIELDS) this.settle(key, field, before[field], 'superseded');
+    this.deletes.push({ key, step, where });
+  }
+
+  /** A user was shown `version` of a record and chose to drop it (a dead-letter resolution). */
+  told(key: string, version: Fields | null | undefined, step: number): void {
+    const steps = this.resolutions.get(key) ?? [];
+    steps.push(step);
+    this.resolutions.set(key, steps);
+    if (!version) return;
+    for (const field of TRACKED_FIELDS) this.settle(key, field, version[field], 'told');
+  }
+
+  /**
+   * The server went back to a backup: edits it had acknowledged since are gone by design, unless
+   * a device still holds them as local changes (then they must come back as conflicts).
+   */
+  restored(step: number, kept: (key: string, field: string, value: unknown) => boolean): void {
+    this.restores.push(step);
+    for (const edit of this.edits) {
+      if (edit.settled === null && !kept(edit.key, edit.field, edit.value)) {
+        edit.settled = 'restored-away';
+      }
+    }
+  }
+
+  /** Silent losses and resurrections, as readable lines. */
+  violations(server: ReadonlyMap<string, ServerRecord>): string[] {
+    const found: string[] = [];
+    for (const edit of this.edits) {
+      if (edit.settled !== null) continue;
+      const record = server.get(edit.key);
+      const value = record && !record.deleted ? record.data?.[edit.field] : undefined;
+      if (value !== edit.value) {
+        found.push(
+          `lost edit: ${edit.key} ${edit.field}=${JSON.stringify(edit.value)} (${edit.where}); ` +
+            `the server has ${record?.deleted ? 'a tombstone' : JSON.stringify(value)}`,
+        );
+      }
+    }
+    for (const { key, step, where } of this.deletes) {
+      const record = server.get(key);
+      if (!record || record.deleted) continue;
+      const explained =
+        (this.resolutions.get(key) ?? []).some((at) => at > step) ||
+        this.restores.some((at) => at > step);
+      if (!explained) found.push(`resurrected: ${key} was deleted (${where}) and is live again`);
+    }
+    return found;
+  }
+
+  private settle(key: string, field: string, value: unknown, how: Settled): void {
+    if (value === undefined || value === null) return;
+    for (const edit of this.edits) {
+      if (edit.settled === null && edit.key === key && edit.field === field && edit.value === value) {
+        edit.settled = how;
+      }
+    }
+  }
+}
+
+function isTracked(field: string): boolean {
+  return (TRACKED_FIELDS as readonly string[]).includes(field);
+}
