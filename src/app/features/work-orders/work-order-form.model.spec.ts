@@ -1,5 +1,16 @@
 import { FormControl } from '@angular/forms';
-import { isoDate, knownId, notBlank, toLine, toWorkOrder } from './work-order-form.model';
+import {
+  buildDraft,
+  hasChanges,
+  isoDate,
+  knownId,
+  lineValue,
+  notBlank,
+  orderValue,
+  toLine,
+  toWorkOrder,
+} from './work-order-form.model';
+import { line, order } from './work-orders.testing';
 
 describe('work-order form model', () => {
   it('accepts only real yyyy-mm-dd dates, and nothing', () => {
@@ -37,6 +48,64 @@ describe('work-order form model', () => {
       workOrderId: 'wo',
       productId: 'p',
       quantity: 0,
+    });
+  });
+
+  describe('the save (only what the user changed)', () => {
+    const opened = {
+      order: order('wo-1', { title: 'Pump', status: 'open', notes: 'Gate code 12 ' }),
+      lines: [line('l1', 'wo-1', { quantity: 2 }), line('l2', 'wo-1', { note: 'left' })],
+    };
+    const shownAsOpened = () => ({
+      order: orderValue(opened.order),
+      lines: opened.lines.map(lineValue),
+    });
+
+    it('writes a new order whole, with all its lines', () => {
+      const shown = {
+        order: orderValue(order('x', { title: 'New' })),
+        lines: [lineValue(line('n', 'x'))],
+      };
+      const draft = buildDraft('wo-9', null, shown);
+      expect(draft.order).toEqual(order('wo-9', { title: 'New' }));
+      expect(draft.orderChanges).toBeNull();
+      expect(draft.newLines).toEqual([line('n', 'wo-9')]);
+      expect(hasChanges(draft)).toBeTrue();
+    });
+
+    it('writes nothing when nothing changed (an untrimmed stored value included)', () => {
+      const draft = buildDraft('wo-1', opened, shownAsOpened());
+      expect(draft.orderChanges).toEqual({});
+      expect(draft.newLines).toEqual([]);
+      expect(draft.changedLines).toEqual([]);
+      expect(draft.removedLineIds).toEqual([]);
+      expect(hasChanges(draft)).toBeFalse();
+    });
+
+    it('writes only the order fields that changed; a cleared optional field is removed', () => {
+      const shown = shownAsOpened();
+      const draft = buildDraft('wo-1', opened, {
+        ...shown,
+        order: { ...shown.order, title: ' Pump, urgent ', notes: '' },
+      });
+      expect(draft.orderChanges).toEqual({ title: 'Pump, urgent', notes: undefined });
+      expect(Object.keys(draft.orderChanges!)).toEqual(['title', 'notes']);
+      expect(draft.order.status).toBe('open');
+    });
+
+    it('adds new lines, patches changed ones with their changed fields, removes removed ones', () => {
+      const [first] = shownAsOpened().lines;
+      const added = { id: 'l3', productId: 'p2', quantity: 1, note: '' };
+      const draft = buildDraft('wo-1', opened, {
+        order: orderValue(opened.order),
+        lines: [{ ...first!, quantity: 5 }, added],
+      });
+      expect(draft.orderChanges).toEqual({});
+      expect(draft.newLines).toEqual([line('l3', 'wo-1', { productId: 'p2', quantity: 1 })]);
+      expect(draft.changedLines).toEqual([
+        { line: line('l1', 'wo-1', { quantity: 5 }), changes: { quantity: 5 } },
+      ]);
+      expect(draft.removedLineIds).toEqual(['l2']);
     });
   });
 });

@@ -8,7 +8,7 @@ import { MatInputHarness } from '@angular/material/input/testing';
 import { MatSelectHarness } from '@angular/material/select/testing';
 import { provideRouter } from '@angular/router';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
-import { of } from 'rxjs';
+import { BehaviorSubject, of } from 'rxjs';
 import { WorkOrderFormPage } from './work-order-form.page';
 import { WorkOrderRepository, type WorkOrderWithLines } from './work-order-repository';
 import { WorkOrderFormActions } from './work-orders.actions';
@@ -23,8 +23,11 @@ const STORED: WorkOrderWithLines = {
 describe('WorkOrderFormPage', () => {
   let store: MockStore;
   let dispatch: jasmine.Spy;
+  /** What is stored for wo-1, live: the tests store a change made elsewhere through it. */
+  let stored$: BehaviorSubject<WorkOrderWithLines | null>;
 
   async function render(id?: string, state: Partial<WorkOrdersState> = {}) {
+    stored$ = new BehaviorSubject<WorkOrderWithLines | null>(STORED);
     TestBed.configureTestingModule({
       imports: [WorkOrderFormPage],
       providers: [
@@ -35,7 +38,7 @@ describe('WorkOrderFormPage', () => {
           useValue: {
             watchCustomers: () => of(CUSTOMERS),
             watchProducts: () => of(PRODUCTS),
-            load: (wanted: string) => of(wanted === 'wo-1' ? STORED : null),
+            watch: (wanted: string) => (wanted === 'wo-1' ? stored$ : of(null)),
           },
         },
       ],
@@ -55,6 +58,13 @@ describe('WorkOrderFormPage', () => {
     loader.getHarness(MatInputHarness.with({ selector: `[formControlName="${name}"]` }));
   const button = (loader: HarnessLoader, text: string | RegExp) =>
     loader.getHarness(MatButtonHarness.with({ text }));
+  const savedDraft = () => {
+    const action = dispatch.calls.mostRecent().args[0] as ReturnType<
+      typeof WorkOrderFormActions.saveRequested
+    >;
+    expect(action.type).toBe(WorkOrderFormActions.saveRequested.type);
+    return action;
+  };
 
   it('says what is missing instead of saving an empty work order', async () => {
     const { loader } = await render();
@@ -107,14 +117,15 @@ describe('WorkOrderFormPage', () => {
       typeof WorkOrderFormActions.saveRequested
     >;
     expect(action.type).toBe(WorkOrderFormActions.saveRequested.type);
-    const { order: saved, lines, removedLineIds, isNew } = action.draft;
+    const { order: saved, orderChanges, newLines, changedLines, removedLineIds } = action.draft;
+    expect(orderChanges).toBeNull();
     expect(saved).toEqual({
       id: jasmine.any(String),
       title: 'Replace the filter',
       customerId: 'c2',
       status: 'inProgress',
     });
-    expect(lines).toEqual([
+    expect(newLines).toEqual([
       {
         id: jasmine.any(String),
         workOrderId: saved.id,
@@ -123,8 +134,8 @@ describe('WorkOrderFormPage', () => {
         note: 'left side',
       },
     ]);
+    expect(changedLines).toEqual([]);
     expect(removedLineIds).toEqual([]);
-    expect(isNew).toBeTrue();
   });
 
   it('edits a stored work order; removed lines are deleted, unchanged ones not rewritten', async () => {
@@ -140,9 +151,10 @@ describe('WorkOrderFormPage', () => {
       WorkOrderFormActions.saveRequested({
         draft: {
           order: STORED.order,
-          lines: [],
+          orderChanges: {},
+          newLines: [],
+          changedLines: [],
           removedLineIds: ['l2'],
-          isNew: false,
         },
       }),
     );
@@ -158,8 +170,67 @@ describe('WorkOrderFormPage', () => {
     const action = dispatch.calls.mostRecent().args[0] as ReturnType<
       typeof WorkOrderFormActions.saveRequested
     >;
-    expect(action.draft.lines).toEqual([{ ...STORED.lines[0], quantity: 5 }]);
+    expect(action.draft.changedLines).toEqual([
+      { line: { ...STORED.lines[0]!, quantity: 5 }, changes: { quantity: 5 } },
+    ]);
+    expect(action.draft.orderChanges).toEqual({});
+    expect(action.draft.newLines).toEqual([]);
     expect(action.draft.removedLineIds).toEqual([]);
+  });
+
+  it('saves only the fields the user changed, never the whole snapshot', async () => {
+    const { loader } = await render('wo-1');
+    await (await input(loader, 'title')).setValue('Fix the pump today');
+    await (await button(loader, 'Save')).click();
+    const { draft } = savedDraft();
+    expect(draft.orderChanges).toEqual({ title: 'Fix the pump today' });
+    expect(draft.newLines).toEqual([]);
+    expect(draft.changedLines).toEqual([]);
+  });
+
+  it('shows a change stored meanwhile in the fields left alone, names them, keeps the input', async () => {
+    const { fixture, loader, element } = await render('wo-1');
+    await (await input(loader, 'title')).setValue('Typed by B');
+    stored$.next({
+      order: { ...STORED.order, title: 'Renamed by A', status: 'done', notes: 'From A' },
+      lines: [{ ...STORED.lines[0]!, quantity: 9 }, STORED.lines[1]!],
+    });
+    await fixture.whenStable();
+
+    expect(element.querySelector('.notice[role="status"]')?.textContent).toContain(
+      'Changed on another device or tab: Title, Status, Notes, Line 1 quantity.',
+    );
+    expect(element.querySelector('.notice[role="status"]')?.textContent).toContain(
+      'Your input is kept in: Title.',
+    );
+    expect(await (await input(loader, 'title')).getValue()).toBe('Typed by B');
+    expect(await (await loader.getHarness(MatSelectHarness)).getValueText()).toBe('Done');
+    expect(await (await input(loader, 'notes')).getValue()).toBe('From A');
+    const [quantity] = await loader.getAllHarnesses(
+      MatInputHarness.with({ selector: '[formControlName="quantity"]' }),
+    );
+    expect(await quantity!.getValue()).toBe('9');
+
+    // The next save diffs against what the form now shows: A's changes are not written back.
+    await (await button(loader, 'Save')).click();
+    const { draft } = savedDraft();
+    expect(draft.orderChanges).toEqual({ title: 'Typed by B' });
+    expect(draft.changedLines).toEqual([]);
+    expect(draft.removedLineIds).toEqual([]);
+  });
+
+  it('says so when the work order is deleted meanwhile, and will not save it again', async () => {
+    const { fixture, loader, element } = await render('wo-1');
+    await (await input(loader, 'title')).setValue('Typed by B');
+    stored$.next(null);
+    await fixture.whenStable();
+    expect(element.querySelector('.notice[role="alert"]')?.textContent).toContain(
+      'This work order was deleted on another device or in another tab.',
+    );
+    expect(await (await input(loader, 'title')).getValue()).toBe('Typed by B');
+    expect(await (await button(loader, 'Save')).isDisabled()).toBeTrue();
+    expect(await (await button(loader, /Delete/)).isDisabled()).toBeTrue();
+    expect(dispatch).not.toHaveBeenCalled();
   });
 
   it('asks for the delete through the store (the effect confirms it)', async () => {

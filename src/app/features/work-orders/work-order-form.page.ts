@@ -23,22 +23,21 @@ import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { map, of, switchMap } from 'rxjs';
-import {
-  WORK_ORDER_STATUSES,
-  type Customer,
-  type Product,
-  type WorkOrderLine,
-} from '../../../../contract/tables';
+import { WORK_ORDER_STATUSES, type Customer, type Product } from '../../../../contract/tables';
 import { WorkOrderRepository, type WorkOrderWithLines } from './work-order-repository';
 import {
   LIMITS,
+  buildDraft,
   knownId,
   lineGroup,
+  lineValue,
   orderGroup,
-  toLine,
-  toWorkOrder,
+  orderValue,
   type LineGroup,
+  type LineValue,
+  type ShownOrder,
 } from './work-order-form.model';
+import { addToNotice, mergeStored, noticeText, type ChangeNotice } from './work-order-form.merge';
 import { STATUS_LABELS } from './work-orders-list.page';
 import { WorkOrderFormActions } from './work-orders.actions';
 import { selectBusy } from './work-orders.feature';
@@ -47,8 +46,10 @@ import { selectBusy } from './work-orders.feature';
 const PICKER_OPTIONS = 50;
 
 /**
- * Creates (`work-orders/new`) or edits (`work-orders/:id`) a work order and its lines. The record
- * is read once: a pull landing while the user types must not overwrite the input.
+ * Creates (`work-orders/new`) or edits (`work-orders/:id`) a work order and its lines. While it
+ * is open it watches the stored record: a change made elsewhere (a pull, another tab) shows in
+ * the fields the user left alone and is named in a notice; the user's input is never overwritten.
+ * A save writes only what the user changed (the rules: work-order-form.model.ts, .merge.ts).
  */
 @Component({
   selector: 'app-work-order-form-page',
@@ -88,27 +89,38 @@ export class WorkOrderFormPage {
   protected readonly form = orderGroup(knownId(() => this.customerById()));
   protected readonly lines = new FormArray<LineGroup>([]);
   /**
-   * Lines as stored before this edit: removed ones are deleted on save, unchanged ones are not
-   * written again (each write is a change to push).
+   * The stored version the form shows changes against: the one it opened with, advanced to each
+   * newer stored version as it arrives. A save writes only what differs from it.
    */
-  private storedLines = new Map<string, WorkOrderLine>();
-  private newId = crypto.randomUUID();
+  private snapshot: WorkOrderWithLines | null = null;
+  private readonly newId = crypto.randomUUID();
 
-  private readonly loaded = toSignal(
+  /** The stored work order, live: its first version fills the form, later ones are merged. */
+  private readonly stored = toSignal(
     toObservable(this.id).pipe(
       switchMap((id) =>
         id
-          ? this.repository.load(id).pipe(map((found) => ({ id, found })))
+          ? this.repository.watch(id).pipe(map((found) => ({ id, found })))
           : of({ id: null, found: null }),
       ),
     ),
   );
   protected readonly isNew = computed(() => !this.id());
   protected readonly state = computed(() => {
-    const loaded = this.loaded();
+    const stored = this.stored();
     if (!this.id()) return 'ready';
-    if (!loaded || loaded.id !== this.id()) return 'loading';
-    return loaded.found ? 'ready' : 'notFound';
+    if (!stored || stored.id !== this.id()) return 'loading';
+    if (stored.found) return 'ready';
+    return this.opened() ? 'deleted' : 'notFound';
+  });
+  /** The form has shown a stored version (so a later absence is a deletion). */
+  private readonly opened = signal(false);
+  /** This form asked for the delete: its own deletion is no news to the user. */
+  protected readonly deletedHere = signal(false);
+  protected readonly notice = signal<ChangeNotice | null>(null);
+  protected readonly noticeText = computed(() => {
+    const notice = this.notice();
+    return notice ? noticeText(notice) : [];
   });
 
   protected readonly customerQuery = signal('');
@@ -128,8 +140,11 @@ export class WorkOrderFormPage {
 
   constructor() {
     effect(() => {
-      const loaded = this.loaded();
-      if (loaded?.found) untracked(() => this.fill(loaded.found!));
+      const found = this.stored()?.found;
+      if (found) untracked(() => this.show(found));
+    });
+    effect(() => {
+      if (this.busy() === 'deleting') this.deletedHere.set(true);
     });
     // Ids written before the master data arrived were shown raw and checked against nothing.
     effect(() => {
@@ -144,8 +159,7 @@ export class WorkOrderFormPage {
   }
 
   protected addLine(): void {
-    const workOrderId = this.id() ?? this.newId;
-    this.lines.push(this.newLine({ id: crypto.randomUUID(), workOrderId }));
+    this.lines.push(this.newLine({ id: crypto.randomUUID() }));
     // Keyboard users continue in the new line.
     afterNextRender(() => this.productInputs().at(-1)?.nativeElement.focus(), {
       injector: this.injector,
@@ -157,31 +171,23 @@ export class WorkOrderFormPage {
   }
 
   protected save(): void {
-    if (this.busy() !== null) return;
+    if (this.busy() !== null || this.state() !== 'ready') return;
     if (this.form.invalid || this.lines.invalid) {
       this.form.markAllAsTouched();
       this.lines.markAllAsTouched();
       return;
     }
-    const order = toWorkOrder(this.id() ?? this.newId, this.form.getRawValue());
-    const lines = this.lines.controls.map((line) => toLine(order.id, line.getRawValue()));
-    const kept = new Set(lines.map((line) => line.id));
-    const changed = lines.filter((line) => !sameLine(this.storedLines.get(line.id), line));
-    this.store.dispatch(
-      WorkOrderFormActions.saveRequested({
-        draft: {
-          order,
-          lines: changed,
-          removedLineIds: [...this.storedLines.keys()].filter((id) => !kept.has(id)),
-          isNew: this.isNew(),
-        },
-      }),
-    );
+    const draft = buildDraft(this.id() ?? this.newId, this.snapshot, this.shown());
+    this.store.dispatch(WorkOrderFormActions.saveRequested({ draft }));
+  }
+
+  protected dismissNotice(): void {
+    this.notice.set(null);
   }
 
   protected delete(): void {
     const id = this.id();
-    if (!id || this.busy() !== null) return;
+    if (!id || this.busy() !== null || this.state() !== 'ready') return;
     const title = this.form.controls.title.value.trim() || 'This work order';
     this.store.dispatch(WorkOrderFormActions.deleteRequested({ id, title }));
   }
@@ -194,17 +200,46 @@ export class WorkOrderFormPage {
     this.productQuery.set((event.target as HTMLInputElement).value);
   }
 
-  private fill({ order, lines }: WorkOrderWithLines): void {
-    this.form.reset({
-      title: order.title,
-      customerId: order.customerId,
-      status: order.status,
-      scheduledFor: order.scheduledFor ?? '',
-      notes: order.notes ?? '',
+  /** The first stored version fills the form; a newer one is merged into what it shows. */
+  private show(stored: WorkOrderWithLines): void {
+    const opened = this.snapshot;
+    this.snapshot = stored;
+    this.opened.set(true);
+    if (!opened) {
+      this.form.reset(orderValue(stored.order));
+      this.showLines(stored.lines.map(lineValue));
+      return;
+    }
+    const merged = mergeStored(opened, stored, this.shown());
+    this.form.patchValue(merged.order);
+    this.showLines(merged.lines);
+    this.notice.update((notice) => addToNotice(notice, merged));
+  }
+
+  private shown(): ShownOrder {
+    return {
+      order: this.form.getRawValue(),
+      lines: this.lines.controls.map((line) => line.getRawValue()),
+    };
+  }
+
+  /** Keeps each line's controls (and so its focus and touched state), changing only values. */
+  private showLines(values: readonly LineValue[]): void {
+    const current = new Map(this.lines.controls.map((line) => [line.controls.id.value, line]));
+    const next = values.map((value) => {
+      const line = current.get(value.id);
+      if (!line) return this.newLine(value);
+      for (const [field, control] of Object.entries(line.controls)) {
+        const wanted = value[field as keyof LineValue];
+        if (control.value !== wanted) control.setValue(wanted as never);
+      }
+      return line;
     });
+    const same =
+      next.length === this.lines.length && next.every((line, i) => line === this.lines.at(i));
+    if (same) return;
     this.lines.clear();
-    for (const line of lines) this.lines.push(this.newLine(line));
-    this.storedLines = new Map(lines.map((line) => [line.id, line]));
+    for (const line of next) this.lines.push(line);
   }
 
   private newLine(line: Parameters<typeof lineGroup>[0]): LineGroup {
@@ -221,15 +256,6 @@ export class WorkOrderFormPage {
       line.controls.productId.setValue(line.controls.productId.value);
     }
   }
-}
-
-function sameLine(stored: WorkOrderLine | undefined, line: WorkOrderLine): boolean {
-  return (
-    !!stored &&
-    stored.productId === line.productId &&
-    stored.quantity === line.quantity &&
-    (stored.note ?? '') === (line.note ?? '')
-  );
 }
 
 function byId<T extends { id: string }>(records: readonly T[] | null): Map<string, T> | null {

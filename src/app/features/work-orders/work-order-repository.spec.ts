@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom } from 'rxjs';
+import { ReplaySubject, filter, firstValueFrom, map } from 'rxjs';
 import type { ServerRecord } from '../../../../contract/protocol';
 import { LocalDatabase, LocalWriteBlockedError, SyncStore } from '../../sync';
 import {
@@ -9,9 +9,14 @@ import {
   TEST_EPOCH,
 } from '../../sync/testing';
 import { InvalidWorkOrderError, WorkOrderRepository } from './work-order-repository';
+import type { WorkOrderDraft } from './work-orders.actions';
 import { draft, line, order } from './work-orders.testing';
 
-/** Against a real (in-memory) RxDB: what a save and a delete leave in the local database. */
+/** A save of the stored wo-1 that changes nothing, unless told otherwise. */
+function edit(overrides: Partial<WorkOrderDraft> = {}): WorkOrderDraft {
+  return draft({ orderChanges: {}, newLines: [], ...overrides });
+}
+
 describe('WorkOrderRepository (RxDB)', () => {
   let repository: WorkOrderRepository;
   let store: SyncStore;
@@ -34,7 +39,7 @@ describe('WorkOrderRepository (RxDB)', () => {
     const written: string[] = [];
     const subscription = store.localWrites$.subscribe((write) => written.push(write.id));
     await firstValueFrom(
-      repository.save(draft({ lines: [line('l1', 'wo-1'), line('l2', 'wo-1', { note: 'x' })] })),
+      repository.save(draft({ newLines: [line('l1', 'wo-1'), line('l2', 'wo-1', { note: 'x' })] })),
     );
     subscription.unsubscribe();
 
@@ -47,7 +52,7 @@ describe('WorkOrderRepository (RxDB)', () => {
       ['l1', 'wo-1', true],
       ['l2', 'wo-1', true],
     ]);
-    expect(await firstValueFrom(repository.load('wo-1'))).toEqual({
+    expect(await firstValueFrom(repository.watch('wo-1'))).toEqual({
       order: order('wo-1', { title: 'Fix the pump' }),
       lines: [line('l1', 'wo-1'), line('l2', 'wo-1', { note: 'x' })],
     });
@@ -55,14 +60,65 @@ describe('WorkOrderRepository (RxDB)', () => {
 
   it('deletes the lines removed in the form, and shows the order as pending', async () => {
     await firstValueFrom(
-      repository.save(draft({ lines: [line('l1', 'wo-1'), line('l2', 'wo-1')] })),
+      repository.save(draft({ newLines: [line('l1', 'wo-1'), line('l2', 'wo-1')] })),
     );
-    await firstValueFrom(
-      repository.save(draft({ lines: [line('l1', 'wo-1')], removedLineIds: ['l2', 'gone'] })),
-    );
+    await firstValueFrom(repository.save(edit({ newLines: [], removedLineIds: ['l2', 'gone'] })));
     expect((await docs('workOrderLines')).map((l) => l.id)).toEqual(['l1']);
     const markers = await firstValueFrom(repository.watchMarkers());
     expect(markers.get('wo-1')).toEqual({ marker: 'pending', error: '' });
+  });
+
+  it('writes only the changed fields: a change made meanwhile in another tab survives', async () => {
+    await firstValueFrom(
+      repository.save(draft({ newLines: [line('l1', 'wo-1'), line('l2', 'wo-1')] })),
+    );
+    // Another tab changes the status and a line's note after this form opened.
+    await firstValueFrom(
+      store.upsertLocal('workOrders', order('wo-1', { title: 'Fix the pump', status: 'done' })),
+    );
+    await firstValueFrom(store.upsertLocal('workOrderLines', line('l1', 'wo-1', { note: 'A' })));
+
+    const saved = await firstValueFrom(
+      repository.save(
+        edit({
+          order: order('wo-1', { title: 'Fix the pump now' }),
+          orderChanges: { title: 'Fix the pump now' },
+          changedLines: [{ line: line('l1', 'wo-1', { quantity: 4 }), changes: { quantity: 4 } }],
+        }),
+      ),
+    );
+
+    expect(saved).toBeTrue();
+    expect(await firstValueFrom(repository.watch('wo-1'))).toEqual({
+      order: order('wo-1', { title: 'Fix the pump now', status: 'done' }),
+      lines: [line('l1', 'wo-1', { quantity: 4, note: 'A' }), line('l2', 'wo-1')],
+    });
+  });
+
+  it('writes nothing for a save with nothing changed', async () => {
+    await firstValueFrom(repository.save(draft()));
+    const written: string[] = [];
+    const subscription = store.localWrites$.subscribe((write) => written.push(write.id));
+    const saved = await firstValueFrom(repository.save(edit()));
+    subscription.unsubscribe();
+    expect(saved).toBeFalse();
+    expect(written).toEqual([]);
+  });
+
+  it('watches the work order: each stored change, then null once it is deleted', async () => {
+    await firstValueFrom(repository.save(draft()));
+    const seen = new ReplaySubject<string | null>(10);
+    const subscription = repository
+      .watch('wo-1')
+      .pipe(map((found) => (found ? `${found.order.title}/${found.lines.length}` : null)))
+      .subscribe(seen);
+    const sees = (value: string | null) => firstValueFrom(seen.pipe(filter((v) => v === value)));
+    await sees('Fix the pump/1');
+    await firstValueFrom(store.upsertLocal('workOrderLines', line('l2', 'wo-1')));
+    await sees('Fix the pump/2');
+    await firstValueFrom(repository.delete('wo-1'));
+    await sees(null);
+    subscription.unsubscribe();
   });
 
   it('deletes a work order with its lines; synced ones wait to be pushed', async () => {

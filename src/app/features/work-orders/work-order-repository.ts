@@ -98,36 +98,41 @@ export class WorkOrderRepository {
     );
   }
 
-  /** One work order and its lines as stored now (one-shot), or null when there is none. */
-  load(id: string): Observable<WorkOrderWithLines | null> {
-    return combineLatest([
-      this.store.watchTable('workOrders', { selector: { id } }),
-      this.linesOf(id),
-    ]).pipe(
-      take(1),
-      map(([[order], lines]) => (order ? { order, lines } : null)),
+  /**
+   * One work order and its lines as stored, live: again whenever either changes (a pull, a save
+   * in another tab); null when there is none or it was deleted.
+   */
+  watch(id: string): Observable<WorkOrderWithLines | null> {
+    return combineLatest([this.store.watchRecord('workOrders', id), this.linesOf(id)]).pipe(
+      map(([order, lines]) => (order ? { order, lines } : null)),
     );
   }
 
   /**
    * The order first, then its lines, then the removed lines: the push sends changes oldest
-   * first, so the server knows the order before a line refers to it. Each write is idempotent,
-   * so a save that failed half way is simply saved again.
+   * first, so the server knows the order before a line refers to it. A stored order or line gets
+   * only its changed fields. Each write is idempotent, so a save that failed half way is simply
+   * saved again. Emits whether anything was written.
    */
-  save(draft: WorkOrderDraft): Observable<void> {
+  save(draft: WorkOrderDraft): Observable<boolean> {
     return defer(() => {
+      const lines = [...draft.newLines, ...draft.changedLines.map(({ line }) => line)];
       const problems = [
         ...validateRecord('workOrders', withoutId(draft.order)),
-        ...draft.lines.flatMap((line) => validateRecord('workOrderLines', withoutId(line))),
+        ...lines.flatMap((line) => validateRecord('workOrderLines', withoutId(line))),
       ];
       if (problems.length > 0) return throwError(() => new InvalidWorkOrderError(problems));
-      return concat(
-        this.store.upsertLocal('workOrders', draft.order),
-        ...draft.lines.map((line) => this.store.upsertLocal('workOrderLines', line)),
+      const writes = [
+        ...this.orderWrites(draft),
+        ...draft.newLines.map((line) => this.store.upsertLocal('workOrderLines', line)),
+        ...draft.changedLines.map(({ line, changes }) =>
+          this.store.patchLocal('workOrderLines', line.id, changes),
+        ),
         ...draft.removedLineIds.map((id) => this.deleteIfStored('workOrderLines', id)),
-      ).pipe(
+      ];
+      return concat(...writes).pipe(
         toArray(),
-        map(() => undefined),
+        map(() => writes.length > 0),
       );
     });
   }
@@ -145,6 +150,13 @@ export class WorkOrderRepository {
       toArray(),
       map(() => undefined),
     );
+  }
+
+  /** A new order is written whole; a stored one gets its changed fields, or nothing. */
+  private orderWrites({ order, orderChanges }: WorkOrderDraft): Observable<unknown>[] {
+    if (orderChanges === null) return [this.store.upsertLocal('workOrders', order)];
+    if (Object.keys(orderChanges).length === 0) return [];
+    return [this.store.patchLocal('workOrders', order.id, orderChanges)];
   }
 
   private linesOf(workOrderId: string): Observable<WorkOrderLine[]> {

@@ -34,7 +34,7 @@ describe('work-order effects', () => {
     dialog = jasmine.createSpyObj<MatDialog>('MatDialog', ['open']);
     router = jasmine.createSpyObj<Router>('Router', ['navigateByUrl']);
     router.navigateByUrl.and.resolveTo(true);
-    toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['success', 'error']);
+    toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['success', 'info', 'error']);
     TestBed.configureTestingModule({
       providers: [
         provideMockActions(() => actions$),
@@ -53,13 +53,14 @@ describe('work-order effects', () => {
     id: 'wo-1',
     title: 'Fix the pump',
     isNew: true,
+    changed: true,
   });
 
   describe('save$', () => {
     it('writes the draft and reports success', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: saveRequested });
-        repository.save.and.returnValue(cold('--(v|)', { v: undefined }));
+        repository.save.and.returnValue(cold('--(v|)', { v: true }));
         expectObservable(run(() => save$())).toBe('---s', { s: saved });
       });
       expect(repository.save).toHaveBeenCalledOnceWith(draft());
@@ -68,10 +69,26 @@ describe('work-order effects', () => {
     it('runs two saves one after the other (concatMap)', () => {
       scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
         actions$ = hot('-aa', { a: saveRequested });
-        const write = cold('--(v|)', { v: undefined });
+        const write = cold('--(v|)', { v: true });
         repository.save.and.returnValue(write);
         expectObservable(run(() => save$())).toBe('---s-s', { s: saved });
         expectSubscriptions(write.subscriptions).toBe(['-^-!', '---^-!']);
+      });
+    });
+
+    it('reports an edit that changed nothing as such (nothing was written)', () => {
+      const edit = draft({ orderChanges: {}, newLines: [] });
+      scheduler.run(({ hot, cold, expectObservable }) => {
+        actions$ = hot('-a', { a: WorkOrderFormActions.saveRequested({ draft: edit }) });
+        repository.save.and.returnValue(cold('-(v|)', { v: false }));
+        expectObservable(run(() => save$())).toBe('--s', {
+          s: WorkOrdersLocalActions.saveSucceeded({
+            id: 'wo-1',
+            title: 'Fix the pump',
+            isNew: false,
+            changed: false,
+          }),
+        });
       });
     });
 
@@ -189,5 +206,20 @@ describe('work-order effects', () => {
     });
     expect(toastr.success).toHaveBeenCalledOnceWith('“Fix the pump” saved. It syncs on its own.');
     expect(toastr.error).toHaveBeenCalledOnceWith('Not now.', undefined, { timeOut: 10_000 });
+  });
+
+  it('says when a save had nothing to write', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      const unchanged = WorkOrdersLocalActions.saveSucceeded({
+        id: 'wo-1',
+        title: 'Pump',
+        isNew: false,
+        changed: false,
+      });
+      actions$ = hot('-a', { a: unchanged });
+      expectObservable(run(() => notices$())).toBe('-a', { a: unchanged });
+    });
+    expect(toastr.info).toHaveBeenCalledOnceWith('Nothing to save: “Pump” has no changes.');
+    expect(toastr.success).not.toHaveBeenCalled();
   });
 });

@@ -20,11 +20,12 @@ export const save$ = createEffect(
       ofType(WorkOrderFormActions.saveRequested),
       concatMap(({ draft }) =>
         repository.save(draft).pipe(
-          map(() =>
+          map((changed) =>
             WorkOrdersLocalActions.saveSucceeded({
               id: draft.order.id,
               title: draft.order.title,
-              isNew: draft.isNew,
+              isNew: draft.orderChanges === null,
+              changed,
             }),
           ),
           catchError((error: unknown) =>
@@ -103,7 +104,8 @@ export const notices$ = createEffect(
       tap((action) => {
         switch (action.type) {
           case WorkOrdersLocalActions.saveSucceeded.type:
-            toastr.success(`“${action.title}” saved. It syncs on its own.`);
+            if (action.changed) toastr.success(`“${action.title}” saved. It syncs on its own.`);
+            else toastr.info(`Nothing to save: “${action.title}” has no changes.`);
             break;
           case WorkOrdersLocalActions.deleteSucceeded.type:
             toastr.success(`“${action.title}” deleted.`);

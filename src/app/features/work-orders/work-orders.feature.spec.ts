@@ -27,8 +27,10 @@ describe('work-orders feature', () => {
     expect(saving.busy).toBe('saving');
     expect(reducer(saving, WorkOrdersLocalActions.saveFailed({ message: 'no' })).busy).toBeNull();
     expect(
-      reducer(saving, WorkOrdersLocalActions.saveSucceeded({ id: 'a', title: 'A', isNew: true }))
-        .busy,
+      reducer(
+        saving,
+        WorkOrdersLocalActions.saveSucceeded({ id: 'a', title: 'A', isNew: true, changed: true }),
+      ).busy,
     ).toBeNull();
   });
 

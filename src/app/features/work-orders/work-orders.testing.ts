@@ -23,9 +23,10 @@ export function line(id: string, workOrderId: string, overrides: Partial<WorkOrd
 export function draft(overrides: Partial<WorkOrderDraft> = {}): WorkOrderDraft {
   return {
     order: order('wo-1', { title: 'Fix the pump' }),
-    lines: [line('l1', 'wo-1')],
+    orderChanges: null,
+    newLines: [line('l1', 'wo-1')],
+    changedLines: [],
     removedLineIds: [],
-    isNew: true,
     ...overrides,
   };
 }
