@@ -110,6 +110,26 @@ if (process.env.TEST_DATABASE_URL) {
   console.info('\n▶ server (node:test, postgres): SKIPPED, TEST_DATABASE_URL is not set');
   steps.push('server (node:test, postgres): skipped (TEST_DATABASE_URL not set)');
 }
+// The deterministic simulation: the app's sync modules on several devices against the real server
+// code, the nine regression histories of issue 12 and 500 random histories (sim/).
+runner(
+  'simulation (node:test)',
+  'node',
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${results}/sim.tap`,
+    'sim/regressions.test.ts',
+    'sim/simulation.test.ts',
+  ],
+  () => tapCounts(`${results}/sim.tap`),
+  { TSX_TSCONFIG_PATH: 'sim/tsconfig.json' },
+);
 if (built) {
   runner('e2e (Playwright)', 'node', ['e2e/run.mjs', '--skip-build'], playwrightCounts);
 } else {
