@@ -6,7 +6,12 @@ const angular = require('angular-eslint');
 const ngrx = require('@ngrx/eslint-plugin/v9');
 const rxjsX = require('eslint-plugin-rxjs-x');
 
-const typedProjects = ['./tsconfig.app.json', './tsconfig.spec.json', './server/tsconfig.json'];
+const typedProjects = [
+  './tsconfig.app.json',
+  './tsconfig.spec.json',
+  './server/tsconfig.json',
+  './sim/tsconfig.json',
+];
 
 module.exports = tseslint.config(
   {
@@ -23,7 +28,7 @@ module.exports = tseslint.config(
     ],
   },
   {
-    files: ['src/**/*.ts', 'contract/**/*.ts', 'server/**/*.ts'],
+    files: ['src/**/*.ts', 'contract/**/*.ts', 'server/**/*.ts', 'sim/**/*.ts'],
     extends: [tseslint.configs.recommended, rxjsX.configs.recommended],
     languageOptions: {
       parserOptions: { project: typedProjects, tsconfigRootDir: __dirname },
