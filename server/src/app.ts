@@ -16,6 +16,7 @@ import { testRoutes } from './routes/test';
 import { DEMO_COUNTS, seedDemoIn, type SeedCounts } from './seed/seed';
 import { decoyPasswordHash } from './store/credentials';
 import { openPglite, openPostgres, type Db } from './store/db';
+import { readEpoch } from './store/epoch';
 import { deleteEndedWindows } from './store/login-limits';
 import { FIRST_START_LOCK, migrate } from './store/migrations';
 import { countUsers, deleteDeadSessions } from './store/users';
@@ -82,6 +83,8 @@ export async function prepareDatabase(options: AppOptions): Promise<Db> {
       : await openPglite(options.dataDir ?? 'memory'));
   try {
     await migrate(db);
+    // Created at the first start; every later start (and every other instance) finds it.
+    await readEpoch(db);
     await db.transaction(async (tx) => {
       // Instances started together on an empty database would otherwise all see no users and
       // all seed; the first one seeds, the others wait here and then find its users.

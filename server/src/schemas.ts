@@ -4,7 +4,12 @@
  * is a `rejected` outcome instead of failing the whole push.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_PULL_LIMIT, MAX_PUSH_BATCH, type Checkpoint } from '../../contract/protocol';
+import {
+  MAX_PULL_LIMIT,
+  MAX_PUSH_BATCH,
+  MAX_RECORDS_IDS,
+  type Checkpoint,
+} from '../../contract/protocol';
 import { ID_MAX_LENGTH, SYNC_TABLES, TABLE_NAMES, type TableName } from '../../contract/tables';
 
 /** Plain `enum` rather than a union of literals: ajv then names the allowed values. */
@@ -14,6 +19,11 @@ const TableNameSchema = Type.Unsafe<TableName>({ type: 'string', enum: [...TABLE
 const PRINTABLE = '^[^\\u0000-\\u001f]+$';
 
 const RecordId = Type.String({ minLength: 1, maxLength: ID_MAX_LENGTH, pattern: PRINTABLE });
+
+const ChangeId = Type.String({ minLength: 1, maxLength: 100, pattern: PRINTABLE });
+
+/** A record's fields, checked per change by the registry rather than here. */
+const Fields = Type.Unsafe<Record<string, unknown> | null>({ type: ['object', 'null'] });
 
 const CheckpointSchema = Type.Unsafe<Checkpoint>({ type: ['string', 'null'], maxLength: 40 });
 
@@ -49,10 +59,14 @@ export const PushBody = Type.Object(
         {
           table: TableNameSchema,
           id: RecordId,
-          changeId: Type.String({ minLength: 1, maxLength: 100, pattern: PRINTABLE }),
+          changeId: ChangeId,
           baseRev: Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0 }),
+          base: Type.Optional(Fields),
+          // Not capped at MAX_PRIOR_CHANGE_IDS: the server reads the newest that many, and a
+          // longer list must not fail the whole batch (the body limit bounds it anyway).
+          priorChangeIds: Type.Optional(Type.Array(ChangeId)),
           deleted: Type.Boolean(),
-          data: Type.Unsafe<Record<string, unknown> | null>({ type: ['object', 'null'] }),
+          data: Fields,
         },
         { additionalProperties: false },
       ),
@@ -62,6 +76,15 @@ export const PushBody = Type.Object(
   { additionalProperties: false },
 );
 export type PushBody = Static<typeof PushBody>;
+
+export const RecordsBody = Type.Object(
+  {
+    table: TableNameSchema,
+    ids: Type.Array(RecordId, { minItems: 1, maxItems: MAX_RECORDS_IDS }),
+  },
+  { additionalProperties: false },
+);
+export type RecordsBody = Static<typeof RecordsBody>;
 
 const Count = Type.Integer({ minimum: 1, maximum: 1_000_000 });
 

@@ -184,6 +184,29 @@ export const line = (workOrderId: string, productId = 'prd-000001', quantity = 2
   quantity,
 });
 
+/**
+ * Deleting a work order as a device that knows its lines does (rule 4): the lines' deletions
+ * first, then the order's, for one batch. The order's result is the batch's last.
+ */
+export async function orderDeletion(
+  app: FastifyInstance,
+  userId: string,
+  order: { id: string; rev: number },
+): Promise<PushChange[]> {
+  const { rows } = await app.db.query<{ id: string; rev: unknown }>(
+    `SELECT id, rev FROM records
+      WHERE user_id = $1 AND table_name = 'workOrderLines' AND NOT deleted
+        AND data->>'workOrderId' = $2`,
+    [userId, order.id],
+  );
+  return [
+    ...rows.map((row) =>
+      change('workOrderLines', row.id, null, { deleted: true, baseRev: Number(row.rev) }),
+    ),
+    change('workOrders', order.id, null, { deleted: true, baseRev: order.rev }),
+  ];
+}
+
 /** Pulls one table from `checkpoint` until hasMore is false; returns every page's records. */
 export async function pullAll(
   app: FastifyInstance,

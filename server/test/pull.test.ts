@@ -11,6 +11,7 @@ import {
   call,
   change,
   login,
+  orderDeletion,
   pullAll,
   pullOnce,
   push,
@@ -45,9 +46,8 @@ async function serverState(table: string): Promise<Map<string, ServerRecord>> {
 describe('manifest', () => {
   test('lists every table in registry order with the caller’s live counts', async () => {
     const target = (await serverState('workOrders')).get('wo-000001')!;
-    await push(app, token, [
-      change('workOrders', target.id, null, { deleted: true, baseRev: target.rev }),
-    ]);
+    const deleted = await push(app, token, await orderDeletion(app, userId, target));
+    assert.equal(deleted.results.at(-1)?.status, 'applied');
     const response = await call<ManifestResponse>(app, 'GET', '/api/sync/manifest', { token });
     assert.equal(response.status, 200);
     const workOrders = response.body.tables.find((t) => t.name === 'workOrders');
@@ -125,9 +125,7 @@ describe('pull', () => {
   test('a deletion comes as a tombstone', async () => {
     const start = await pullAll(app, token, 'workOrders', 1000);
     const target = start.records[0]!;
-    await push(app, token, [
-      change('workOrders', target.id, null, { deleted: true, baseRev: target.rev }),
-    ]);
+    await push(app, token, await orderDeletion(app, userId, target));
     const next = await pullAll(app, token, 'workOrders', 1000, start.checkpoint);
     assert.equal(next.records.length, 1);
     assert.equal(next.records[0]?.id, target.id);
@@ -195,13 +193,13 @@ describe('pull', () => {
               created += 1;
               await push(app, token, [change('workOrders', `new-${created}`, workOrder())]);
             } else {
-              const data = kind === 'delete' ? null : workOrder('cus-000002', `edit ${pickIndex}`);
-              await push(app, token, [
-                change('workOrders', target.id, data, {
-                  deleted: kind === 'delete',
-                  baseRev: target.rev,
-                }),
-              ]);
+              const edit = workOrder('cus-000002', `edit ${pickIndex}`);
+              const changes =
+                kind === 'delete'
+                  ? await orderDeletion(app, userId, target)
+                  : [change('workOrders', target.id, edit, { baseRev: target.rev })];
+              const results = (await push(app, token, changes)).results;
+              assert.equal(results.at(-1)?.status, 'applied', JSON.stringify(results));
             }
             hasMore = true;
           }

@@ -2,8 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { MAX_PUSH_BATCH, type PushResult } from '../../contract/protocol';
-import { currentRevision } from '../src/store/records';
-import { change, line, login, pullAll, push, resetData, startTestApp, workOrder } from './helpers';
+import { currentRevision, readRecord } from '../src/store/records';
+import {
+  change,
+  line,
+  login,
+  orderDeletion,
+  pullAll,
+  push,
+  resetData,
+  startTestApp,
+  workOrder,
+} from './helpers';
 
 let app: FastifyInstance;
 let token: string;
@@ -110,11 +120,7 @@ describe('push: applied', () => {
     const { records } = await pullAll(app, token, 'workOrders', 1000);
     const target = records[0]!;
     const deletedRev = applied(
-      (
-        await push(app, token, [
-          change('workOrders', target.id, null, { deleted: true, baseRev: target.rev }),
-        ])
-      ).results[0],
+      (await push(app, token, await orderDeletion(app, userId, target))).results.at(-1),
     );
     applied(
       (
@@ -233,13 +239,7 @@ describe('push: rejected', () => {
   test('a line of a deleted work order is rejected', async () => {
     const { records } = await pullAll(app, token, 'workOrders', 1000);
     const order = records[0]!;
-    applied(
-      (
-        await push(app, token, [
-          change('workOrders', order.id, null, { deleted: true, baseRev: order.rev }),
-        ])
-      ).results[0],
-    );
+    applied((await push(app, token, await orderDeletion(app, userId, order))).results.at(-1));
     assert.match(
       reason(
         (await push(app, token, [change('workOrderLines', 'wol-z', line(order.id))])).results[0],
@@ -264,7 +264,10 @@ describe('push: idempotency', () => {
       ).results[0],
     );
     const again = (await push(app, token, [first])).results[0];
-    assert.deepEqual(again, original);
+    // The stored outcome, with the record as it is now (a device adopting it stays current).
+    const current = await readRecord(app.db, userId, 'workOrders', 'wo-once');
+    assert.equal(current?.data?.['customerId'], 'cus-000002');
+    assert.deepEqual(again, { ...original, record: current });
     assert.equal(await revision(), afterFirst + 1);
     assert.deepEqual((await stored('workOrders', 'wo-once'))?.data, workOrder('cus-000002'));
   });

@@ -1,11 +1,11 @@
-/** The sync endpoints: manifest, pull and push, all behind the bearer-token check. */
+/** The sync endpoints: manifest, pull, push and records, all behind the bearer-token check. */
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_PULL_LIMIT, type PullRequest } from '../../../contract/protocol';
 import { callerOf } from '../request-context';
-import { PullBody, PushBody } from '../schemas';
+import { PullBody, PushBody, RecordsBody } from '../schemas';
 import type { Db } from '../store/db';
 import { pushChanges } from '../store/push';
-import { pull, readManifest } from '../store/records';
+import { pull, readManifest, readRecords } from '../store/records';
 import { installTestHooks } from '../testing/sync-faults';
 import type { TestState } from '../testing/test-state';
 import { authenticate } from './auth';
@@ -36,4 +36,8 @@ export async function syncRoutes(app: FastifyInstance, options: SyncOptions): Pr
       takeRejection: rejections ? (...key) => rejections.take(...key) : undefined,
     });
   });
+
+  app.post<{ Body: RecordsBody }>('/records', { schema: { body: RecordsBody } }, async (request) =>
+    readRecords(db, callerOf(request).id, request.body.table, request.body.ids),
+  );
 }

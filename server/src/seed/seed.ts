@@ -5,6 +5,7 @@
  */
 import type { TableName } from '../../../contract/tables';
 import type { Db, Queryable } from '../store/db';
+import { rotateEpoch } from '../store/epoch';
 import { ClientError } from '../store/records';
 import { createUser, findUserByUsername } from '../store/users';
 import {
@@ -119,9 +120,13 @@ export async function seedDemoIn(tx: Queryable, counts: SeedCounts | null): Prom
   }
 }
 
-/** Wipes users (and with them sessions, records and remembered changes), then re-seeds. */
+/**
+ * Wipes users (and with them sessions, records and remembered changes), then re-seeds, under a
+ * new epoch: the revisions clients hold belong to the history that was just wiped.
+ */
 export async function resetAll(db: Db, counts: SeedCounts | null): Promise<void> {
   await db.transaction(async (tx) => {
+    await rotateEpoch(tx);
     await tx.query('DELETE FROM applied_changes');
     await tx.query('DELETE FROM records');
     await tx.query('DELETE FROM sessions');
@@ -132,10 +137,11 @@ export async function resetAll(db: Db, counts: SeedCounts | null): Promise<void>
 
 /**
  * Wipes every record and remembered change but keeps users and sessions, then re-seeds each
- * user's data: a reset without the scrypt cost of re-creating users, for tests.
+ * user's data under a new epoch: a reset without the scrypt cost of re-creating users, for tests.
  */
 export async function resetRecords(db: Db, counts: SeedCounts | null): Promise<void> {
   await db.transaction(async (tx) => {
+    await rotateEpoch(tx);
     await tx.query('DELETE FROM applied_changes');
     await tx.query('DELETE FROM records');
     await tx.query('UPDATE users SET rev = 0');

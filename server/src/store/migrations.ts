@@ -66,6 +66,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX login_attempts_window_idx ON login_attempts (window_ends)`,
     ],
   },
+  {
+    version: 3,
+    description: 'server_meta (the epoch); live lines by work order, for deletes of orders',
+    statements: [
+      // Server-wide settings as key/value text; today only the epoch (store/epoch.ts).
+      `CREATE TABLE server_meta (
+         key   text PRIMARY KEY,
+         value text NOT NULL
+       )`,
+      // A work order's delete asks whether live lines still reference it (store/references.ts);
+      // without this, that is a scan of the user's lines per deleted order.
+      `CREATE INDEX records_live_lines_by_order_idx
+         ON records (user_id, (data->>'workOrderId'))
+         WHERE table_name = 'workOrderLines' AND NOT deleted`,
+    ],
+  },
 ];
 
 /**

@@ -1,12 +1,27 @@
 /**
  * Applying pushed changes. One transaction per request: it first locks the caller's user row,
  * which serialises that user's writers, so the revisions handed out inside commit in order.
- * Each change then gets a per-record outcome; only `applied` writes anything.
+ * Each change then gets a per-record outcome (docs/protocol.md, "Integrity rules"): merge.ts
+ * decides it, this file reads what the decision needs and writes what it says.
  */
-import type { PushChange, PushResponse, PushResult } from '../../../contract/protocol';
+import type {
+  PushChange,
+  PushResponse,
+  PushResult,
+  ServerRecord,
+} from '../../../contract/protocol';
 import { tableSpec, validateRecord, type TableName } from '../../../contract/tables';
+import {
+  effectiveBase,
+  remember,
+  rememberedResult,
+  replay,
+  type AppliedResult,
+} from './applied-changes';
 import type { Db, Queryable } from './db';
-import { ClientError, RECORD_COLUMNS, toServerRecord, type RecordRow } from './records';
+import { decide } from './merge';
+import { ClientError, RECORD_COLUMNS, readRecord, toServerRecord, type RecordRow } from './records';
+import { liveReferrersReason, missingReferences } from './references';
 
 export interface PushOptions {
   /** Test mode: true while a "reject this record" rule is armed; consumes one use. */
@@ -50,13 +65,11 @@ async function applyChange(
     reason,
   });
 
-  const earlier = await tx.query<{ result: PushResult }>(
-    'SELECT result FROM applied_changes WHERE user_id = $1 AND change_id = $2',
-    [userId, changeId],
-  );
-  const remembered = earlier.rows[0]?.result;
+  const remembered = await rememberedResult(tx, userId, changeId);
   if (remembered) {
-    if (remembered.table === table && remembered.id === id) return remembered;
+    if (remembered.table === table && remembered.id === id) {
+      return replay(tx, userId, remembered);
+    }
     return reject(
       `changeId "${changeId}" was already used for ${remembered.table}/${remembered.id}`,
     );
@@ -66,41 +79,68 @@ async function applyChange(
   const problems = change.deleted ? [] : dataProblems(table, id, change.data);
   if (problems.length > 0) return reject(problems.join('; '));
 
-  const current = await tx.query<RecordRow>(
-    `SELECT ${RECORD_COLUMNS} FROM records WHERE user_id = $1 AND table_name = $2 AND id = $3`,
-    [userId, table, id],
-  );
-  const server = current.rows[0] ? toServerRecord(current.rows[0]) : undefined;
-  // A record the server never had is created whatever baseRev says (a deletion of one leaves a
-  // tombstone): there is no other version for the change to conflict with.
-  if (server && server.rev !== change.baseRev) {
-    return { table, id, changeId, status: 'conflict', server };
+  const server = await readRecord(tx, userId, table, id);
+  const base = await effectiveBase(tx, userId, change);
+  const local = change.deleted ? {} : withoutId(change.data ?? {});
+  const decision = decide(table, { deleted: change.deleted, local }, base, server);
+  switch (decision.kind) {
+    case 'conflict': {
+      const { server: current, fields, reason } = decision;
+      return { table, id, changeId, status: 'conflict', server: current, fields, reason };
+    }
+    case 'already-deleted':
+      // Nothing written, so nothing remembered: a re-send is simply decided again.
+      return {
+        table,
+        id,
+        changeId,
+        status: 'applied',
+        rev: decision.server.rev,
+        record: decision.server,
+      };
+    case 'delete': {
+      const orphans = server ? await liveReferrersReason(tx, userId, table, id) : undefined;
+      if (server && orphans) {
+        return { table, id, changeId, status: 'conflict', server, fields: [], reason: orphans };
+      }
+      return write(tx, userId, change, null, options);
+    }
+    case 'write': {
+      // A merge may bring back the server's reference fields: they must still name live records.
+      const missing = await missingReferences(tx, userId, table, decision.data);
+      if (missing.length > 0) return reject(missing.join('; '));
+      return write(tx, userId, change, decision.data, options);
+    }
   }
-  const fields = change.deleted ? null : withoutId(change.data ?? {});
-  if (fields) {
-    const missing = await missingReferences(tx, userId, table, fields);
-    if (missing.length > 0) return reject(missing.join('; '));
-  }
+}
 
+/** Takes the next revision, writes the version (`null`: a tombstone) and remembers the result. */
+async function write(
+  tx: Queryable,
+  userId: string,
+  change: PushChange,
+  data: Record<string, unknown> | null,
+  options: PushOptions,
+): Promise<AppliedResult> {
+  const { table, id, changeId } = change;
   const bumped = await tx.query<{ rev: unknown }>(
     'UPDATE users SET rev = rev + 1 WHERE id = $1 RETURNING rev',
     [userId],
   );
   const rev = Number(bumped.rows[0]?.rev);
   await options.afterRevision?.(rev);
-  await tx.query(
+  const written = await tx.query<RecordRow>(
     `INSERT INTO records (user_id, table_name, id, rev, deleted, data, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, now())
      ON CONFLICT (user_id, table_name, id) DO UPDATE
        SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data,
-           updated_at = excluded.updated_at`,
-    [userId, table, id, rev, change.deleted, fields ? JSON.stringify(fields) : null],
+           updated_at = excluded.updated_at
+     RETURNING ${RECORD_COLUMNS}`,
+    [userId, table, id, rev, data === null, data ? JSON.stringify(data) : null],
   );
-  const result: PushResult = { table, id, changeId, status: 'applied', rev };
-  await tx.query(
-    'INSERT INTO applied_changes (user_id, change_id, result) VALUES ($1, $2, $3::jsonb)',
-    [userId, changeId, JSON.stringify(result)],
-  );
+  const record: ServerRecord = toServerRecord(written.rows[0]!);
+  const result: AppliedResult = { table, id, changeId, status: 'applied', rev, record };
+  await remember(tx, userId, result);
   return result;
 }
 
@@ -121,27 +161,4 @@ function dataProblems(table: TableName, id: string, data: PushChange['data']): s
 function withoutId(data: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, ...fields } = data;
   return fields;
-}
-
-/** Reference fields must name a live record of the caller's, e.g. a line's work order. */
-async function missingReferences(
-  tx: Queryable,
-  userId: string,
-  table: TableName,
-  fields: Record<string, unknown>,
-): Promise<string[]> {
-  const missing: string[] = [];
-  for (const [key, field] of Object.entries(tableSpec(table).fields)) {
-    const target = fields[key];
-    if (!field.references || typeof target !== 'string') continue;
-    const { rows } = await tx.query(
-      `SELECT 1 FROM records
-        WHERE user_id = $1 AND table_name = $2 AND id = $3 AND NOT deleted`,
-      [userId, field.references, target],
-    );
-    if (rows.length === 0) {
-      missing.push(`"${key}" refers to ${field.references}/${target}, which does not exist`);
-    }
-  }
-  return missing;
 }

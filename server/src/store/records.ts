@@ -1,16 +1,18 @@
 /**
- * Reading sync records: the manifest counts and the pull pages. Every query is scoped to one
- * user id, which is the only isolation there is, so it is never optional.
+ * Reading sync records: the manifest counts, the pull pages and records by id. Every query is
+ * scoped to one user id, which is the only isolation there is, so it is never optional.
  */
 import type {
   Checkpoint,
   ManifestResponse,
   PullResponse,
   PullTableResult,
+  RecordsResponse,
   ServerRecord,
 } from '../../../contract/protocol';
 import { SYNC_TABLES, type TableName } from '../../../contract/tables';
 import type { Queryable } from './db';
+import { readEpoch } from './epoch';
 
 /** A request the caller got wrong: the route answers it with this status and message. */
 export class ClientError extends Error {
@@ -60,6 +62,42 @@ export function toServerRecord(row: RecordRow): ServerRecord {
   };
 }
 
+/** One record of the caller's as the server holds it (tombstones too), or undefined. */
+export async function readRecord(
+  db: Queryable,
+  userId: string,
+  table: TableName,
+  id: string,
+): Promise<ServerRecord | undefined> {
+  const { rows } = await db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM records WHERE user_id = $1 AND table_name = $2 AND id = $3`,
+    [userId, table, id],
+  );
+  return rows[0] ? toServerRecord(rows[0]) : undefined;
+}
+
+/**
+ * The current versions of some records, in the order asked (duplicates once), tombstones
+ * included and ids the caller never had left out. The epoch is read first, as for a pull.
+ */
+export async function readRecords(
+  db: Queryable,
+  userId: string,
+  table: TableName,
+  ids: readonly string[],
+): Promise<RecordsResponse> {
+  const epoch = await readEpoch(db);
+  const { rows } = await db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM records
+      WHERE user_id = $1 AND table_name = $2
+        AND id IN (SELECT jsonb_array_elements_text($3::jsonb))`,
+    [userId, table, JSON.stringify(ids)],
+  );
+  const byId = new Map(rows.map((row) => [row.id, toServerRecord(row)]));
+  const records = [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+  return { epoch, records };
+}
+
 export async function readManifest(db: Queryable, userId: string): Promise<ManifestResponse> {
   const { rows } = await db.query<{ table_name: string; n: unknown }>(
     `SELECT table_name, count(*) AS n FROM records
@@ -106,6 +144,9 @@ export async function pull(
     seen.add(table);
     return parseCheckpoint(checkpoint);
   });
+  // Before any record: a rotation between the two reads can then only pair the old epoch with
+  // the new data (the client resyncs at its next pull), never the new epoch with the old data.
+  const epoch = await readEpoch(db);
   const latest = await currentRevision(db, userId);
   const ahead = afterRevs.findIndex((rev) => rev > latest);
   if (ahead >= 0) {
@@ -139,5 +180,5 @@ export async function pull(
       hasMore: rows.length > page.length,
     });
   }
-  return { tables: results };
+  return { epoch, tables: results };
 }

@@ -1,0 +1,83 @@
+/**
+ * `npm run epoch -- show | rotate`: the operator's handle on the server's epoch
+ * (docs/protocol.md, "Epochs"). Rotate it right after restoring a backup, so that every client
+ * pulls everything again instead of trusting revisions from a history that no longer exists.
+ *
+ * Reads the store from the environment exactly as `npm run server` does: DATABASE_URL for
+ * PostgreSQL, else the embedded store in SYNC_DATA_DIR (default .sync-data/). The embedded store
+ * is one process's files: stop the server before running this against it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { readConfig } from './config';
+import { openPglite, openPostgres, type Db } from './store/db';
+import { readEpoch, rotateEpoch } from './store/epoch';
+import { migrate } from './store/migrations';
+
+const USAGE = `usage: npm run epoch -- show | rotate
+
+  show    prints the server's epoch
+  rotate  gives the server a new epoch and prints it (run it after restoring a backup)
+
+The store is chosen as for \`npm run server\`: DATABASE_URL (PostgreSQL), else the embedded store
+in SYNC_DATA_DIR (default .sync-data/; stop the server first).`;
+
+export type EpochCommand = 'show' | 'rotate';
+
+export function isEpochCommand(value: string | undefined): value is EpochCommand {
+  return value === 'show' || value === 'rotate';
+}
+
+/**
+ * Runs one command on a migrated database and returns the epoch it shows or set. Migrating first
+ * makes it work on a backup taken before epochs existed, as the server's start would.
+ */
+export async function runEpochCommand(db: Db, command: EpochCommand): Promise<string> {
+  await migrate(db);
+  return command === 'rotate' ? rotateEpoch(db) : readEpoch(db);
+}
+
+async function openConfiguredStore(): Promise<{ db: Db; where: string }> {
+  const repoRoot = path.resolve(__dirname, '..', '..');
+  const { app } = readConfig(process.env, repoRoot);
+  if (app.databaseUrl) return { db: openPostgres(app.databaseUrl), where: 'PostgreSQL' };
+  const dataDir = app.dataDir ?? 'memory';
+  // Opening a directory that holds no store would create an empty one, with an epoch nobody sees.
+  if (dataDir === 'memory' || !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    throw new Error(`no embedded store at ${dataDir}: set SYNC_DATA_DIR or DATABASE_URL`);
+  }
+  return { db: await openPglite(dataDir), where: `the embedded store in ${dataDir}` };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!isEpochCommand(command) || rest.length > 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const { db, where } = await openConfiguredStore();
+  try {
+    const before = command === 'rotate' ? await runEpochCommand(db, 'show') : undefined;
+    const epoch = await runEpochCommand(db, command);
+    // The epoch alone on stdout, for scripts; what happened on stderr, for people.
+    process.stdout.write(`${epoch}\n`);
+    process.stderr.write(
+      before === undefined
+        ? `epoch of ${where}\n`
+        : `epoch of ${where} rotated (was ${before}): clients pull everything again\n`,
+    );
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`epoch: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
