@@ -17,6 +17,10 @@ export class WorkOrderFormPage {
   readonly status: Locator;
   readonly notes: Locator;
   readonly saveButton: Locator;
+  /** "Changed on another device or tab: …": the record changed under the open form. */
+  readonly changeNotice: Locator;
+  /** The record was deleted while the form was open. */
+  readonly deletedNotice: Locator;
 
   constructor(private readonly page: Page) {
     this.title = page.getByRole('textbox', { name: 'Title' });
@@ -24,6 +28,12 @@ export class WorkOrderFormPage {
     this.status = page.getByRole('combobox', { name: 'Status' });
     this.notes = page.getByRole('textbox', { name: 'Notes' });
     this.saveButton = page.getByRole('button', { name: 'Save' });
+    this.changeNotice = page
+      .getByRole('status')
+      .filter({ hasText: 'Changed on another device or tab:' });
+    this.deletedNotice = page
+      .getByRole('alert')
+      .filter({ hasText: 'This work order was deleted on another device' });
   }
 
   /** From the list: its "New work order" link (in-app navigation, works offline). */
