@@ -1,6 +1,13 @@
 /** The sync engine's public face: features and the app use only what is exported here. */
 export { provideSync } from './provide-sync';
 export { SyncEngine } from './engine/sync-engine';
+export {
+  DeadLetterResolver,
+  ResolutionUnavailableError,
+  resolveDeadLetter,
+  type DeadLetterChoice,
+} from './engine/dead-letter-resolver';
+export { SYNC_API, type SyncApi } from './transport/sync-transport';
 export { SyncBadgeActions, SyncEngineActions } from './state/sync.actions';
 export * from './state/sync.feature';
 export type { OutcomeSummary } from './state/outcome-summary';
@@ -12,6 +19,7 @@ export {
   ReadOnlyTableError,
   SyncStore,
   type LocalWrite,
+  type RecordPatch,
   type SyncMeta,
 } from './local';
 export {

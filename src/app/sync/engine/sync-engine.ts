@@ -29,7 +29,7 @@ import { createBrowserLock } from '../lock/web-lock';
 import { RunBoard } from '../lock/run-board';
 import { SYNC_TABLE_REGISTRY, SYNC_TAB_ID, SyncLog, SyncStore } from '../local';
 import { SYNC_BROWSER, SYNC_CONFIG, SYNC_LOG_TO_CONSOLE, SYNC_SCHEDULER } from '../sync.tokens';
-import { SyncTransport } from '../transport/sync-transport';
+import { SYNC_API } from '../transport/sync-transport';
 import { pullPhase } from './pull-phase';
 import { pushPhase } from './push-phase';
 
@@ -47,7 +47,7 @@ interface Session {
 @Injectable({ providedIn: 'root' })
 export class SyncEngine {
   private readonly store = inject(SyncStore);
-  private readonly transport = inject(SyncTransport);
+  private readonly transport = inject(SYNC_API);
   private readonly registry = inject(SYNC_TABLE_REGISTRY);
   private readonly config = inject(SYNC_CONFIG);
   private readonly scheduler = inject(SYNC_SCHEDULER);

@@ -2,12 +2,14 @@ import { TestBed } from '@angular/core/testing';
 import { lastValueFrom, type Observable } from 'rxjs';
 
 import { LocalDatabase } from './local-database';
+import { PULL_WRITE_HOOKS } from './local-db.tokens';
 import {
   provideTestLocalDb,
   removeTestLocalDb,
   serverWorkOrder,
   workOrder,
 } from './local-db.testing';
+import type { PullWriteHooks } from './pull-writer';
 import { SyncLog } from './sync-log';
 import { SyncStore } from './sync-store';
 
@@ -15,9 +17,13 @@ const run = <T>(source: Observable<T>) => lastValueFrom(source);
 
 describe('SyncStore checkpoints and ownership', () => {
   let store: SyncStore;
+  let hooks: PullWriteHooks;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: provideTestLocalDb() });
+    hooks = {};
+    TestBed.configureTestingModule({
+      providers: [...provideTestLocalDb(), { provide: PULL_WRITE_HOOKS, useValue: hooks }],
+    });
     store = TestBed.inject(SyncStore);
   });
 
@@ -48,7 +54,8 @@ describe('SyncStore checkpoints and ownership', () => {
     expect(await run(store.checkpoint('u1', 'customers'))).toBe('b');
   });
 
-  it('resets checkpoints of the given tables only', async () => {
+  // Rule 7; and history 7: a master-data re-sync must not reopen the initial-sync gate.
+  it('resets checkpoints of the given tables only, bumping their generation, never the gate', async () => {
     await run(store.setCheckpoint('u1', 'customers', 'a'));
     await run(store.markInitialComplete('u1', 'customers'));
     await run(store.setCheckpoint('u1', 'workOrders', 'w'));
@@ -56,9 +63,61 @@ describe('SyncStore checkpoints and ownership', () => {
 
     await run(store.resetCheckpoints('u1', ['customers']));
 
-    expect(await run(store.checkpoint('u1', 'customers'))).toBeNull();
-    expect(await run(store.completedInitialTables('u1'))).toEqual(['workOrders']);
-    expect(await run(store.checkpoint('u1', 'workOrders'))).toBe('w');
+    expect(await run(store.pullPosition('u1', 'customers'))).toEqual({
+      checkpoint: null,
+      generation: 1,
+    });
+    expect((await run(store.completedInitialTables('u1'))).sort()).toEqual([
+      'customers',
+      'workOrders',
+    ]);
+    expect(await run(store.pullPosition('u1', 'workOrders'))).toEqual({
+      checkpoint: 'w',
+      generation: 0,
+    });
+  });
+
+  describe('the generation fence (rule 7)', () => {
+    const page = (generation?: number) =>
+      run(
+        store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 1)], 'r:1', generation),
+      );
+
+    it('saves a page checkpoint when the generation is the one the pull started with', async () => {
+      const { generation } = await run(store.pullPosition('u1', 'workOrders'));
+
+      expect((await page(generation)).checkpointSaved).toBeTrue();
+      expect(await run(store.checkpoint('u1', 'workOrders'))).toBe('r:1');
+    });
+
+    it('never saves a cursor over a reset that happened while the pull ran', async () => {
+      await run(store.setCheckpoint('u1', 'workOrders', 'r:0'));
+      const { generation } = await run(store.pullPosition('u1', 'workOrders'));
+      // The reset lands after the page's records are written, before its checkpoint is saved.
+      let resets = 0;
+      hooks.beforeCheckpoint = async () => {
+        resets++;
+        await run(store.resetCheckpoints('u1', ['workOrders']));
+      };
+
+      const result = await page(generation);
+
+      expect(resets).toBe(1);
+      expect(result.checkpointSaved).toBeFalse();
+      expect(await run(store.pullPosition('u1', 'workOrders'))).toEqual({
+        checkpoint: null,
+        generation: generation + 1,
+      });
+      // The records are server data whatever the cursor: they stay.
+      expect(await run(store.count('workOrders'))).toBe(1);
+    });
+
+    it('saves unconditionally without a generation', async () => {
+      await run(store.resetCheckpoints('u1', ['workOrders']));
+
+      expect((await page()).checkpointSaved).toBeTrue();
+      expect(await run(store.checkpoint('u1', 'workOrders'))).toBe('r:1');
+    });
   });
 
   it('wipes records, checkpoints and log when another user takes over', async () => {
@@ -69,6 +128,9 @@ describe('SyncStore checkpoints and ownership', () => {
     log.append({ level: 'info', runId: 'r', kind: 'pull', phase: 'end', message: 'done' });
     await log.flush();
 
+    await run(store.saveEpoch('u1', 'epoch-1'));
+    await run(store.startResync('u1', 'epoch-2'));
+
     expect(await run(store.ensureOwner('u2'))).toBeTrue();
 
     const handle = await TestBed.inject(LocalDatabase).open();
@@ -76,6 +138,7 @@ describe('SyncStore checkpoints and ownership', () => {
     expect(await run(store.checkpoint('u1', 'workOrders'))).toBeNull();
     expect(await handle.synclog.count().exec()).toBe(0);
     expect(await run(store.owner())).toBe('u2');
+    expect(await run(store.epochState('u1'))).toEqual({ epoch: null, resync: null });
     // Tombstones are purged too: nothing of u1's data is left in the storage.
     const raw = await handle
       .table('workOrders')

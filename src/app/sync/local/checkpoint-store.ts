@@ -1,5 +1,12 @@
 /**
  * Pull checkpoints per user and table, and which user the local data belongs to.
+ *
+ * Each checkpoint doc has a `generation` (rule 7, docs/protocol.md). A reset sets the checkpoint
+ * to null and bumps the generation in one write; a pull reads the generation when it starts and
+ * saves a page's checkpoint only if it is still the same, checked in the same write. So a pull
+ * that was running when a reset happened (a master-data re-sync, a resync) can never save its
+ * cursor over the reset. `initialComplete` is separate and no reset clears it: only a table that
+ * never completed opens the initial-sync gate.
  */
 import type { RxCollection } from 'rxdb';
 
@@ -10,8 +17,25 @@ import type { CheckpointDoc } from './local-schemas';
 
 const OWNER_KEY = 'owner';
 
+/** Where a table's pull stands, and the generation that position belongs to. */
+export interface PullPosition {
+  readonly checkpoint: Checkpoint;
+  readonly generation: number;
+}
+
 export function checkpointId(userId: string, table: TableName): string {
   return `${userId}|${table}`;
+}
+
+export async function readPosition(
+  checkpoints: RxCollection<CheckpointDoc>,
+  userId: string,
+  table: TableName,
+): Promise<PullPosition> {
+  const doc = await checkpoints.findOne(checkpointId(userId, table)).exec();
+  return doc
+    ? { checkpoint: doc.checkpoint, generation: doc.generation }
+    : { checkpoint: null, generation: 0 };
 }
 
 export async function readCheckpoint(
@@ -19,30 +43,71 @@ export async function readCheckpoint(
   userId: string,
   table: TableName,
 ): Promise<Checkpoint> {
-  const doc = await checkpoints.findOne(checkpointId(userId, table)).exec();
-  return doc ? doc.checkpoint : null;
+  return (await readPosition(checkpoints, userId, table)).checkpoint;
+}
+
+/**
+ * Changes a table's checkpoint doc by `modify`, creating it first if missing. insertIfNotExists
+ * + incrementalModify rather than upsert: the change is queued with other writes of the same
+ * doc (the next page, the gate marking completion, a reset) and decided on its latest state,
+ * instead of the last full write winning.
+ */
+async function modifyCheckpoint(
+  checkpoints: RxCollection<CheckpointDoc>,
+  userId: string,
+  table: TableName,
+  modify: (current: CheckpointDoc) => CheckpointDoc,
+  now: number,
+): Promise<void> {
+  const doc = await checkpoints.insertIfNotExists({
+    id: checkpointId(userId, table),
+    userId,
+    table,
+    checkpoint: null,
+    generation: 0,
+    initialComplete: false,
+    updatedAt: now,
+  });
+  await doc.incrementalModify((current) => ({ ...modify(current), updatedAt: now }));
 }
 
 /** Upserts one field set of a table's checkpoint doc, keeping the fields it doesn't name. */
-export async function patchCheckpoint(
+export function patchCheckpoint(
   checkpoints: RxCollection<CheckpointDoc>,
   userId: string,
   table: TableName,
   patch: Partial<Pick<CheckpointDoc, 'checkpoint' | 'initialComplete'>>,
   now: number,
 ): Promise<void> {
-  // insertIfNotExists + incrementalPatch rather than upsert: the patch is queued with other
-  // writes of the same doc (the next page, the gate marking completion) and changes only the
-  // fields it names, instead of the last full write winning.
-  const doc = await checkpoints.insertIfNotExists({
-    id: checkpointId(userId, table),
+  return modifyCheckpoint(checkpoints, userId, table, (current) => ({ ...current, ...patch }), now);
+}
+
+/**
+ * Saves a page's checkpoint if the table's generation is still `generation` (the one its pull
+ * started with). The check and the write are one incremental write. Resolves to whether it
+ * saved.
+ */
+export async function saveCheckpointFenced(
+  checkpoints: RxCollection<CheckpointDoc>,
+  userId: string,
+  table: TableName,
+  checkpoint: Checkpoint,
+  generation: number,
+  now: number,
+): Promise<boolean> {
+  // The modifier may run again on a newer state: the last run decides.
+  let saved = false;
+  await modifyCheckpoint(
+    checkpoints,
     userId,
     table,
-    checkpoint: null,
-    initialComplete: false,
-    updatedAt: now,
-  });
-  await doc.incrementalPatch({ ...patch, updatedAt: now });
+    (current) => {
+      saved = current.generation === generation;
+      return saved ? { ...current, checkpoint } : current;
+    },
+    now,
+  );
+  return saved;
 }
 
 export async function readCompletedTables(
@@ -53,7 +118,11 @@ export async function readCompletedTables(
   return docs.filter((doc) => doc.initialComplete).map((doc) => doc.table as TableName);
 }
 
-/** Forgets where the pull of these tables stood, so they are pulled again from the start. */
+/**
+ * Forgets where the pull of these tables stood, so they are pulled again from the start, and
+ * bumps their generation in the same write, which fences off any pull that is still running.
+ * Leaves `initialComplete` alone: a re-sync must not reopen the initial-sync gate.
+ */
 export async function clearCheckpoints(
   checkpoints: RxCollection<CheckpointDoc>,
   userId: string,
@@ -62,11 +131,11 @@ export async function clearCheckpoints(
 ): Promise<void> {
   await Promise.all(
     tables.map((table) =>
-      patchCheckpoint(
+      modifyCheckpoint(
         checkpoints,
         userId,
         table,
-        { checkpoint: null, initialComplete: false },
+        (current) => ({ ...current, checkpoint: null, generation: current.generation + 1 }),
         now,
       ),
     ),
@@ -79,10 +148,10 @@ export async function readOwner(handle: LocalDbHandle): Promise<string | null> {
 }
 
 /**
- * Makes `userId` the owner of the local data. Another user's records, checkpoints and log are
- * wiped first, and their tombstones purged: RxDB keeps a deleted document's data until cleanup,
- * and a stale tombstone could also hide the new user's record with the same id.
- * Returns whether anything was wiped.
+ * Makes `userId` the owner of the local data. Another user's records, checkpoints, log and
+ * epoch bookkeeping are wiped first, and their tombstones purged: RxDB keeps a deleted
+ * document's data until cleanup, and a stale tombstone could also hide the new user's record
+ * with the same id. Returns whether anything was wiped.
  */
 export async function takeOwnership(handle: LocalDbHandle, userId: string): Promise<boolean> {
   const owner = await readOwner(handle);
@@ -94,6 +163,8 @@ export async function takeOwnership(handle: LocalDbHandle, userId: string): Prom
   ];
   // No owner recorded yet: wipe too, whatever is there was never attributed to this user.
   await Promise.all(collections.map((collection) => wipe(collection)));
+  // The previous owner's epoch and resync records go too; the owner key is replaced below.
+  await handle.meta.find({ selector: { key: { $ne: OWNER_KEY } } }).remove();
   await handle.meta.upsert({ key: OWNER_KEY, value: userId });
   return true;
 }

@@ -5,13 +5,17 @@ import type { PushResult, ServerRecord } from '../../../../contract/protocol';
 import { DeadLetterNotFoundError } from './dead-letters';
 import { LocalDatabase } from './local-database';
 import {
+  conflictResult,
   provideTestLocalDb,
   removeTestLocalDb,
+  serverLine,
   serverWorkOrder,
-  TEST_EPOCH,
+  tombstone,
   workOrder,
+  workOrderLine,
 } from './local-db.testing';
 import { LocalWriteBlockedError } from './local-write.errors';
+import type { SyncMeta } from './local-schemas';
 import { SyncStore } from './sync-store';
 
 const run = <T>(source: Observable<T>) => lastValueFrom(source);
@@ -20,9 +24,10 @@ const USER = 'u1';
 describe('SyncStore dead letters', () => {
   let store: SyncStore;
 
-  const stored = async (id: string) => {
+  const stored = async (id: string, table: 'workOrders' | 'workOrderLines' = 'workOrders') => {
     const handle = await TestBed.inject(LocalDatabase).open();
-    return (await handle.table('workOrders').findOne(id).exec())?.toJSON();
+    const doc = await handle.anyTable(table).findOne(id).exec();
+    return doc?.toJSON() as (SyncMeta & { notes?: string; title?: string }) | undefined;
   };
 
   /** A record the server has at `rev`, as a pull would leave it. */
@@ -39,17 +44,13 @@ describe('SyncStore dead letters', () => {
     await run(store.applyPushResults([result(changeId)]));
   };
 
-  /** A local edit of a synced record that the server answers with a conflict. */
-  const conflicted = async (id: string, server: ServerRecord) => {
+  /** A local title edit of a record synced at rev 3, answered with a conflict by `server`. */
+  const conflicted = async (id: string, server: ServerRecord, fields = ['title']) => {
     await synced(id, 3);
-    await run(store.upsertLocal('workOrders', workOrder(id, { title: 'Mine' })));
-    await pushResult(id, (changeId) => ({
-      table: 'workOrders',
-      id,
-      changeId,
-      status: 'conflict',
-      server,
-    }));
+    await run(store.patchLocal('workOrders', id, { title: 'Mine' }));
+    await pushResult(id, (changeId) =>
+      conflictResult('workOrders', changeId, server, fields, 'both changed title'),
+    );
   };
 
   /** A change rejected until it used up its 3 attempts. */
@@ -65,7 +66,8 @@ describe('SyncStore dead letters', () => {
     }
   };
 
-  const localWrites = () => firstValueFrom(store.localWrites$.pipe(take(1), toArray()));
+  const localWrites = (count = 1) =>
+    firstValueFrom(store.localWrites$.pipe(take(count), toArray()));
 
   beforeEach(() => {
     TestBed.configureTestingModule({ providers: provideTestLocalDb() });
@@ -74,7 +76,7 @@ describe('SyncStore dead letters', () => {
 
   afterEach(() => removeTestLocalDb());
 
-  it('lists conflicts and rejections with both versions and the reason, live', async () => {
+  it('lists conflicts and rejections with both versions, the reason and the fields, live', async () => {
     const server = serverWorkOrder('w1', 7, { title: 'Theirs' });
     await conflicted('w1', server);
     await run(store.upsertLocal('workOrders', workOrder('w2')));
@@ -87,7 +89,8 @@ describe('SyncStore dead letters', () => {
         table: 'workOrders',
         id: 'w1',
         reason: 'conflict',
-        error: 'conflict',
+        error: 'both changed title',
+        fields: ['title'],
         attempts: 0,
         local: { ...workOrder('w1', { title: 'Mine' }) } as Record<string, unknown> as never,
         localDeleted: false,
@@ -99,6 +102,7 @@ describe('SyncStore dead letters', () => {
         id: 'w2',
         reason: 'rejected',
         error: 'bad title',
+        fields: [],
         attempts: 3,
         baseRev: null,
         server: null,
@@ -106,61 +110,130 @@ describe('SyncStore dead letters', () => {
     ]);
   });
 
-  it('keep mine: re-pushes the local version based on the server revision', async () => {
-    await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
-    const writes = localWrites();
+  describe('keep mine (rule 6: on the server version fetched when the user acts)', () => {
+    it('re-bases the local version on the current version: the user edits win, the rest is theirs', async () => {
+      await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
+      const writes = localWrites();
+      // Since the conflict the server moved on again: the stored copy (rev 7) is stale.
+      const current = serverWorkOrder('w1', 9, { title: 'Theirs again', status: 'done' });
 
-    const done = await run(store.keepLocalVersion('workOrders', 'w1'));
+      const done = await run(store.keepLocalVersion('workOrders', 'w1', current));
 
-    expect(done).toEqual({
-      table: 'workOrders',
-      id: 'w1',
-      result: 'pending',
-      changeId: 'change-2',
-      deleted: false,
+      expect(done).toEqual({
+        table: 'workOrders',
+        id: 'w1',
+        result: 'pending',
+        changeId: 'change-2',
+        deleted: false,
+      });
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({
+          title: 'Mine',
+          status: 'done',
+          syncPending: true,
+          syncRev: 9,
+          syncBase: { title: 'Theirs again', customerId: 'c1', status: 'done' },
+          syncChangeId: 'change-2',
+          syncAttempts: 0,
+          syncError: '',
+          syncDeadLetter: false,
+          syncConflict: null,
+          syncConflictFields: [],
+          syncPrior: [],
+        }),
+      );
+      expect(await writes).toEqual([
+        { table: 'workOrders', id: 'w1', changeId: 'change-2', deleted: false },
+      ]);
+      const [change] = await run(store.pendingChanges(10));
+      expect(change).toEqual(
+        jasmine.objectContaining({ id: 'w1', baseRev: 9, changeId: 'change-2' }),
+      );
     });
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        title: 'Mine',
-        syncPending: true,
-        syncRev: 7,
-        syncChangeId: 'change-2',
-        syncAttempts: 0,
-        syncError: '',
-        syncDeadLetter: false,
-        syncConflict: null,
-      }),
-    );
-    expect(await writes).toEqual([
-      { table: 'workOrders', id: 'w1', changeId: 'change-2', deleted: false },
-    ]);
-    const [change] = await run(store.pendingChanges(10));
-    expect(change).toEqual(
-      jasmine.objectContaining({ id: 'w1', baseRev: 7, changeId: 'change-2' }),
-    );
+
+    it('brings back a record the server deleted meanwhile: a write based on the tombstone', async () => {
+      await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
+
+      const done = await run(store.keepLocalVersion('workOrders', 'w1', tombstone('w1', 8)));
+
+      expect(done.result).toBe('pending');
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({ title: 'Mine', syncRev: 8, syncBase: null }),
+      );
+    });
+
+    it('removes a local deletion the server has deleted too', async () => {
+      await synced('w1', 3);
+      await run(store.deleteLocal('workOrders', 'w1'));
+      await pushResult('w1', (changeId) =>
+        conflictResult('workOrders', changeId, serverWorkOrder('w1', 5)),
+      );
+
+      const done = await run(store.keepLocalVersion('workOrders', 'w1', tombstone('w1', 6)));
+
+      expect(done).toEqual(jasmine.objectContaining({ result: 'removed', deleted: true }));
+      expect(await stored('w1')).toBeUndefined();
+    });
+
+    // Rule 4: the order's delete conflicted because the server has live lines under it.
+    it('deletes the live local lines of a work order whose delete is sent again', async () => {
+      await synced('w1', 3);
+      await run(store.applyPulledBatch(USER, 'workOrderLines', [serverLine('l1', 4, 'w1')], 'c'));
+      await run(store.deleteLocal('workOrders', 'w1'));
+      await pushResult('w1', (changeId) =>
+        conflictResult('workOrders', changeId, serverWorkOrder('w1', 3), [], '1 live line'),
+      );
+      // Another device's line arrived with a pull after the conflict; another order's stays.
+      await run(store.applyPulledBatch(USER, 'workOrderLines', [serverLine('l2', 6, 'w1')], 'c'));
+      await run(store.upsertLocal('workOrderLines', workOrderLine('l3', 'w-other')));
+      const writes = localWrites(3);
+
+      const done = await run(store.keepLocalVersion('workOrders', 'w1', serverWorkOrder('w1', 3)));
+
+      expect(done).toEqual(jasmine.objectContaining({ result: 'pending', deleted: true }));
+      expect((await writes).map((w) => `${w.table}/${w.id}/${w.deleted}`).sort()).toEqual([
+        'workOrderLines/l1/true',
+        'workOrderLines/l2/true',
+        'workOrders/w1/true',
+      ]);
+      expect((await stored('l3', 'workOrderLines'))?.localDeleted).toBeFalse();
+      // Lines first, then the order: one batch the server can apply.
+      expect(
+        (await run(store.pendingChanges(10))).map((c) => `${c.table}/${c.id}/${c.deleted}`),
+      ).toEqual([
+        'workOrderLines/l3/false',
+        'workOrderLines/l1/true',
+        'workOrderLines/l2/true',
+        'workOrders/w1/true',
+      ]);
+    });
   });
 
-  it("use server's: stores the server version as synced, dropping fields it lacks", async () => {
-    await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
-    await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'Mine', notes: 'n' })));
+  describe("use server's", () => {
+    it('stores the current version as synced, dropping fields it lacks', async () => {
+      await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
+      await run(store.patchLocal('workOrders', 'w1', { notes: 'n' }));
 
-    const done = await run(store.useServerVersion('workOrders', 'w1'));
+      const done = await run(
+        store.useServerVersion('workOrders', 'w1', serverWorkOrder('w1', 9, { title: 'Now' })),
+      );
 
-    expect(done.result).toBe('synced');
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({ title: 'Theirs', syncPending: false, syncRev: 7 }),
-    );
-    expect((await stored('w1'))?.notes).toBeUndefined();
-    expect(await run(store.pendingChanges(10))).toEqual([]);
-  });
+      expect(done.result).toBe('synced');
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({ title: 'Now', syncPending: false, syncRev: 9 }),
+      );
+      expect((await stored('w1'))?.notes).toBeUndefined();
+      expect(await run(store.pendingChanges(10))).toEqual([]);
+    });
 
-  it("use server's: a server tombstone removes the record", async () => {
-    await conflicted('w1', { id: 'w1', rev: 8, deleted: true, data: null, updatedAt: TEST_EPOCH });
+    it('removes a record the server deleted meanwhile, whatever the stored copy says', async () => {
+      await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
 
-    const done = await run(store.useServerVersion('workOrders', 'w1'));
+      const done = await run(store.useServerVersion('workOrders', 'w1', tombstone('w1', 8)));
 
-    expect(done).toEqual(jasmine.objectContaining({ result: 'removed', deleted: true }));
-    expect(await stored('w1')).toBeUndefined();
+      expect(done).toEqual(jasmine.objectContaining({ result: 'removed', deleted: true }));
+      expect(await stored('w1')).toBeUndefined();
+    });
   });
 
   it('retry: a rejected record is pending again with a new change id and 0 attempts', async () => {
@@ -189,16 +262,16 @@ describe('SyncStore dead letters', () => {
     await run(store.upsertLocal('workOrders', workOrder('w1')));
     await rejectedThrice('w1');
 
-    await expectAsync(run(store.keepLocalVersion('workOrders', 'w1'))).toBeRejectedWithError(
+    await expectAsync(run(store.keepLocalVersion('workOrders', 'w1', null))).toBeRejectedWithError(
       DeadLetterNotFoundError,
     );
     await run(store.retryDeadLetter('workOrders', 'w1'));
     await expectAsync(run(store.retryDeadLetter('workOrders', 'w1'))).toBeRejectedWithError(
       DeadLetterNotFoundError,
     );
-    await expectAsync(run(store.discardLocalChange('workOrders', 'nope'))).toBeRejectedWithError(
-      DeadLetterNotFoundError,
-    );
+    await expectAsync(
+      run(store.discardLocalChange('workOrders', 'nope', null)),
+    ).toBeRejectedWithError(DeadLetterNotFoundError);
   });
 
   it('is refused while the initial-sync gate holds writes back', async () => {
@@ -212,52 +285,57 @@ describe('SyncStore dead letters', () => {
     expect((await stored('w1'))?.syncDeadLetter).toBeTrue();
   });
 
-  it('discard: a record the server never had is removed', async () => {
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
-    await rejectedThrice('w1');
+  describe('discard', () => {
+    it('removes a record the server never had', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
+      await rejectedThrice('w1');
 
-    const done = await run(store.discardLocalChange('workOrders', 'w1'));
+      const done = await run(store.discardLocalChange('workOrders', 'w1', null));
 
-    expect(done.result).toBe('removed');
-    expect(await stored('w1')).toBeUndefined();
-  });
+      expect(done.result).toBe('removed');
+      expect(await stored('w1')).toBeUndefined();
+    });
 
-  it('discard: a conflict takes the server version it carries', async () => {
-    await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
+    it('takes the current version, not the one stored with the conflict', async () => {
+      await conflicted('w1', serverWorkOrder('w1', 7, { title: 'Theirs' }));
 
-    const done = await run(store.discardLocalChange('workOrders', 'w1'));
+      const done = await run(
+        store.discardLocalChange('workOrders', 'w1', serverWorkOrder('w1', 9, { title: 'Now' })),
+      );
 
-    expect(done.result).toBe('synced');
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({ title: 'Theirs', syncRev: 7, syncPending: false }),
-    );
-  });
+      expect(done.result).toBe('synced');
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({ title: 'Now', syncRev: 9, syncPending: false }),
+      );
+    });
 
-  it('discard: a rejected edit of a server record is removed and restored by the next pull', async () => {
-    await synced('w1', 3, { title: 'Server' });
-    await run(store.upsertLocal('workOrders', workOrder('w1', { title: '' })));
-    await rejectedThrice('w1');
-    const writes = localWrites();
+    it('restores the current version of a rejected edit at once, touching no checkpoint', async () => {
+      await synced('w1', 3, { title: 'Server' });
+      await run(store.upsertLocal('workOrders', workOrder('w1', { title: '' })));
+      await rejectedThrice('w1');
+      const before = await run(store.pullPosition(USER, 'workOrders'));
 
-    const done = await run(store.discardLocalChange('workOrders', 'w1'));
+      const done = await run(
+        store.discardLocalChange('workOrders', 'w1', serverWorkOrder('w1', 5, { title: 'Server' })),
+      );
 
-    expect(done.result).toBe('refetch');
-    expect(await stored('w1')).toBeUndefined();
-    // Only the pull position is reset: the table stays initially synced (the gate stays shut).
-    expect(await run(store.checkpoint(USER, 'workOrders'))).toBeNull();
-    expect(await run(store.completedInitialTables(USER))).toEqual(['workOrders']);
-    expect((await writes)[0]).toEqual(jasmine.objectContaining({ id: 'w1', changeId: '' }));
+      expect(done.result).toBe('synced');
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({ title: 'Server', syncRev: 5, syncPending: false }),
+      );
+      expect(await run(store.pullPosition(USER, 'workOrders'))).toEqual(before);
+      expect(await run(store.completedInitialTables(USER))).toEqual(['workOrders']);
+    });
 
-    // The re-pull from the start brings the server version back.
-    const counts = await run(
-      store.applyPulledBatch(
-        USER,
-        'workOrders',
-        [serverWorkOrder('w1', 3, { title: 'Server' })],
-        'cp-9',
-      ),
-    );
-    expect(counts.written).toBe(1);
-    expect(await stored('w1')).toEqual(jasmine.objectContaining({ title: 'Server', syncRev: 3 }));
+    it('keeps a record deleted that the server deleted meanwhile', async () => {
+      await synced('w1', 3);
+      await run(store.upsertLocal('workOrders', workOrder('w1', { title: '' })));
+      await rejectedThrice('w1');
+
+      const done = await run(store.discardLocalChange('workOrders', 'w1', tombstone('w1', 4)));
+
+      expect(done.result).toBe('removed');
+      expect(await stored('w1')).toBeUndefined();
+    });
   });
 });

@@ -6,16 +6,10 @@
  * serialises it with a push result, a pull write or a user edit of the same record, so the check
  * "is this still a dead letter, and of this kind?" and the write can't be torn apart.
  *
- * Discard needs care. The pull is incremental (per-table checkpoints), so a record removed
- * locally would NOT come back with the next pull: the server version is older than the
- * checkpoint. So:
- * - a record the server never had (syncRev -1) is removed: there is nothing to restore;
- * - a conflict carries the server's version: discarding the local change adopts it, exactly as
- *   "Use server's" does (a server tombstone removes the record);
- * - a rejected change of a record the server has holds no copy of the server's version, so the
- *   record is removed and that table's pull checkpoint reset (not its "initially synced" mark,
- *   which would reopen the initial-sync gate): the next pull walks the table again, writes only
- *   what is missing or newer, and so restores the record. Costs one re-pull of that table.
+ * "Keep mine", "Use server's" and "Discard" act on the server's version as it is when the user
+ * acts (rule 6, docs/protocol.md): the caller fetches it (`current`, null when the server never
+ * had the record) and passes it in. The copy kept at push time (`syncConflict`) is only for
+ * display: pulls skip a dead letter, so it may be stale by now.
  */
 import { combineLatest, map, of, type Observable } from 'rxjs';
 
@@ -24,7 +18,8 @@ import type { TableName, TableSpec } from '../../../../contract/tables';
 import type { LocalDbHandle } from './local-database';
 import { NEVER_PUSHED_REV, type SyncDoc } from './local-schemas';
 import type { ChangeStamp } from './local-writes';
-import { pickFields, syncedMeta, toPlainRecord, type PlainRecord } from './sync-records';
+import { rebasedFields, type StoredDoc } from './push-results';
+import { metaOf, pickFields, syncedDoc, toPlainRecord, type PlainRecord } from './sync-records';
 
 export type DeadLetterReason = 'conflict' | 'rejected';
 
@@ -33,8 +28,10 @@ export interface DeadLetter {
   readonly table: TableName;
   readonly id: string;
   readonly reason: DeadLetterReason;
-  /** The server's reason for a rejection; 'conflict' for a conflict. */
+  /** The server's reason for a rejection or a conflict. */
   readonly error: string;
+  /** For conflicts: the fields both sides changed to different values ([] for delete/edit). */
+  readonly fields: readonly string[];
   readonly attempts: number;
   /** The local version (id and fields); for a local deletion, the fields it had. */
   readonly local: PlainRecord;
@@ -44,16 +41,15 @@ export interface DeadLetter {
   readonly baseRev: number | null;
   /** When the parked change was made (epoch ms). */
   readonly changedAt: number;
-  /** For conflicts: the server's version the change was not based on. */
+  /** For conflicts: the server's version when the push conflicted (resolutions fetch anew). */
   readonly server: ServerRecord | null;
 }
 
 /**
  * What a resolution left behind. `pending`: a new change waits for the next push. `synced`: the
- * record is the server's version. `removed`: gone locally, nothing to restore. `refetch`: gone
- * locally and the table's checkpoint reset, so the next pull restores the server's version.
+ * record is the server's version. `removed`: gone locally (the server doesn't have it either).
  */
-export type ResolutionResult = 'pending' | 'synced' | 'removed' | 'refetch';
+export type ResolutionResult = 'pending' | 'synced' | 'removed';
 
 export interface DeadLetterResolution {
   readonly table: TableName;
@@ -81,8 +77,6 @@ export class DeadLetterNotFoundError extends Error {
   }
 }
 
-type StoredDoc = SyncDoc & { _deleted: boolean };
-
 /** Dead letters of every transactional table, oldest change first, live. */
 export function watchDeadLetters(handle: LocalDbHandle): Observable<DeadLetter[]> {
   const tables = handle.tables.filter((spec) => spec.kind === 'transactional');
@@ -104,6 +98,7 @@ function toDeadLetter(spec: TableSpec, doc: SyncDoc): DeadLetter {
     id: doc.id,
     reason: doc.syncConflict ? 'conflict' : 'rejected',
     error: doc.syncError,
+    fields: [...doc.syncConflictFields],
     attempts: doc.syncAttempts,
     local: toPlainRecord(spec, doc),
     localDeleted: doc.localDeleted,
@@ -113,7 +108,6 @@ function toDeadLetter(spec: TableSpec, doc: SyncDoc): DeadLetter {
   };
 }
 
-/** A decision taken on the record's latest state; `refetch` also needs a checkpoint reset. */
 type Decision = { readonly next: StoredDoc; readonly result: ResolutionResult };
 
 /**
@@ -130,10 +124,10 @@ async function resolve(
   const doc = await handle.anyTable(spec.name).findOne(id).exec();
   if (!doc) throw new DeadLetterNotFoundError(spec.name, id, expected);
   let decision: Decision | undefined;
-  await doc.incrementalModify((current) => {
+  await doc.incrementalModify((current: StoredDoc) => {
     const kind: DeadLetterReason = current.syncConflict ? 'conflict' : 'rejected';
     // Resolved meanwhile (another tab, or a second click): refuse rather than act twice.
-    if (!current.syncDeadLetter || (expected !== 'any' && kind !== expected)) {
+    if (current._deleted || !current.syncDeadLetter || (expected !== 'any' && kind !== expected)) {
       throw new DeadLetterNotFoundError(spec.name, id, expected);
     }
     decision = decide(current);
@@ -148,68 +142,90 @@ function resolution(spec: TableSpec, id: string, { next, result }: Decision): De
     id,
     result,
     changeId: result === 'pending' ? next.syncChangeId : '',
-    deleted: result === 'pending' ? next.localDeleted : result !== 'synced',
+    deleted: result === 'pending' ? next.localDeleted : result === 'removed',
   };
 }
 
-/** The record as the server's version `server` (a tombstone removes it). */
-function adoptServer(spec: TableSpec, current: StoredDoc, server: ServerRecord): Decision {
-  if (server.deleted || server.data === null) {
+/** The record as the server's current version (none, or a tombstone: removed). */
+function adoptServer(spec: TableSpec, current: StoredDoc, server: ServerRecord | null): Decision {
+  if (!server || server.deleted || server.data === null) {
     return { next: { ...current, _deleted: true }, result: 'removed' };
   }
-  const next: StoredDoc = {
-    id: current.id,
-    ...pickFields(spec, server.data),
-    ...syncedMeta(server.rev),
-    _deleted: false,
-  };
-  return { next, result: 'synced' };
+  return { next: { ...syncedDoc(spec, server), _deleted: false }, result: 'synced' };
 }
 
-/** The local version as a new change: nothing of the dead letter's bookkeeping is kept. */
-function repushed(current: StoredDoc, baseRev: number, stamp: ChangeStamp): Decision {
+/** The local change sent again as a new change: nothing of the dead letter's bookkeeping kept. */
+function repushed(current: StoredDoc, stamp: ChangeStamp): StoredDoc {
   return {
-    next: {
-      ...current,
-      syncPending: true,
-      syncRev: baseRev,
-      syncChangeId: stamp.changeId,
-      syncChangedAt: stamp.changedAt,
-      syncAttempts: 0,
-      syncError: '',
-      syncDeadLetter: false,
-      syncConflict: null,
-    },
-    result: 'pending',
+    ...current,
+    syncPending: true,
+    syncChangeId: stamp.changeId,
+    syncChangedAt: stamp.changedAt,
+    syncAttempts: 0,
+    syncError: '',
+    syncDeadLetter: false,
+    syncConflict: null,
+    syncConflictFields: [],
   };
 }
 
-/** Conflict: push the local version again, now based on the server's revision. */
+/**
+ * The local version moved onto the server's `current` version and sent again: the fields the
+ * user changed (since the old base) keep the user's value, the others take the server's, and
+ * the base becomes `current`. Every earlier change of this record is in `current` if it was ever
+ * applied, so none is named as a prior any more.
+ */
+function rebasedOnCurrent(
+  spec: TableSpec,
+  doc: StoredDoc,
+  current: ServerRecord | null,
+  stamp: ChangeStamp,
+): StoredDoc {
+  const live = current && !current.deleted && current.data !== null ? current : null;
+  const server = live ? pickFields(spec, live.data ?? {}) : null;
+  const fields = doc.localDeleted
+    ? pickFields(spec, doc)
+    : rebasedFields(spec, doc, server ? doc.syncBase : null, server ?? {});
+  return {
+    id: doc.id,
+    ...fields,
+    ...metaOf(repushed(doc, stamp)),
+    // No server version: a create again. A tombstone: a write based on it brings it back.
+    syncRev: current ? current.rev : NEVER_PUSHED_REV,
+    syncBase: server,
+    syncPrior: [],
+    // Based on a version of the server's current epoch now.
+    syncStale: false,
+  };
+}
+
+/** Conflict: send the local version again, re-based on the server's current version. */
 export async function keepLocalVersion(
   handle: LocalDbHandle,
   spec: TableSpec,
   id: string,
+  current: ServerRecord | null,
   stamp: ChangeStamp,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(handle, spec, id, 'conflict', (current) => {
-    const server = current.syncConflict as ServerRecord;
-    // Both sides deleted it: they agree, there is nothing left to push.
-    if (current.localDeleted && server.deleted) {
-      return { next: { ...current, _deleted: true }, result: 'removed' };
+  const decision = await resolve(handle, spec, id, 'conflict', (doc): Decision => {
+    // A deletion of a record the server doesn't have (any more): both sides agree it is gone.
+    if (doc.localDeleted && (!current || current.deleted)) {
+      return { next: { ...doc, _deleted: true }, result: 'removed' };
     }
-    return repushed(current, server.rev, stamp);
+    return { next: rebasedOnCurrent(spec, doc, current, stamp), result: 'pending' };
   });
   return resolution(spec, id, decision);
 }
 
-/** Conflict: replace the local version with the server's. */
+/** Conflict: replace the local version with the server's current one. */
 export async function useServerVersion(
   handle: LocalDbHandle,
   spec: TableSpec,
   id: string,
+  current: ServerRecord | null,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(handle, spec, id, 'conflict', (current) =>
-    adoptServer(spec, current, current.syncConflict as ServerRecord),
+  const decision = await resolve(handle, spec, id, 'conflict', (doc) =>
+    adoptServer(spec, doc, current),
   );
   return resolution(spec, id, decision);
 }
@@ -221,27 +237,24 @@ export async function retryRejected(
   id: string,
   stamp: ChangeStamp,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(handle, spec, id, 'rejected', (current) =>
-    repushed(current, current.syncRev, stamp),
-  );
+  const decision = await resolve(handle, spec, id, 'rejected', (doc) => ({
+    next: repushed(doc, stamp),
+    result: 'pending',
+  }));
   return resolution(spec, id, decision);
 }
 
 /**
- * Drops the local change (see the file comment for why a `refetch` result needs the table's
- * checkpoint reset; the caller does that, after this write).
+ * Drops the local change: the record becomes the server's current version, or is removed when
+ * the server doesn't have it (never had it, or deleted it). Nothing is left for a later pull to
+ * restore, so no checkpoint is touched.
  */
 export async function discardLocalChange(
   handle: LocalDbHandle,
   spec: TableSpec,
   id: string,
+  current: ServerRecord | null,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(handle, spec, id, 'any', (current): Decision => {
-    if (current.syncConflict) return adoptServer(spec, current, current.syncConflict);
-    const removed = { ...current, _deleted: true };
-    return current.syncRev === NEVER_PUSHED_REV
-      ? { next: removed, result: 'removed' }
-      : { next: removed, result: 'refetch' };
-  });
+  const decision = await resolve(handle, spec, id, 'any', (doc) => adoptServer(spec, doc, current));
   return resolution(spec, id, decision);
 }

@@ -12,6 +12,7 @@ export {
   LOCAL_CLOCK,
   LOCAL_DB_OPTIONS,
   LOCAL_DB_STORAGE,
+  PULL_WRITE_HOOKS,
   SYNC_STORE_CONFIG,
   SYNC_TAB_ID,
   SYNC_TABLE_REGISTRY,
@@ -33,7 +34,15 @@ export {
   ReadOnlyTableError,
 } from './local-write.errors';
 export type { LocalWrite } from './local-writes';
-export { PULL_WRITE_CONTEXT, type PullWriteCounts } from './pull-writer';
+export type { PullPosition } from './checkpoint-store';
+export { PULL_WRITE_CONTEXT, type PullWriteCounts, type PullWriteHooks } from './pull-writer';
 export type { PushResultCounts } from './push-store';
+export {
+  RESYNC_CONFLICT_REASON,
+  type EpochState,
+  type ResyncCounts,
+  type ResyncRecord,
+} from './resync-store';
 export { SyncLog, type SyncLogInput } from './sync-log';
-export { SyncStore, type TableQuery } from './sync-store';
+export { SyncStore, type RecordPatch, type TableQuery } from './sync-store';
+export { SyncStoreBase, type PulledBatchResult } from './sync-store-base';

@@ -44,7 +44,8 @@ describe('LocalDatabase', () => {
     const invoices = handle.anyTable(INVOICES.name);
 
     expect(invoices.name).toBe('invoices');
-    expect(invoices.schema.version).toBe(2);
+    // The registry's version plus the sync metadata's own (SYNC_META_SCHEMA_VERSION).
+    expect(invoices.schema.version).toBe(3);
     await invoices.insert({
       id: 'i1',
       number: 'INV-1',
@@ -57,7 +58,11 @@ describe('LocalDatabase', () => {
       syncError: '',
       syncDeadLetter: false,
       syncConflict: null,
+      syncConflictFields: [],
       localDeleted: false,
+      syncBase: null,
+      syncPrior: [],
+      syncStale: false,
     });
     expect(await invoices.count().exec()).toBe(1);
   });

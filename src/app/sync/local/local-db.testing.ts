@@ -6,8 +6,8 @@ import type { Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 
-import type { ServerRecord } from '../../../../contract/protocol';
-import type { TableSpec, WorkOrder } from '../../../../contract/tables';
+import type { PushResult, ServerRecord } from '../../../../contract/protocol';
+import type { TableName, TableSpec, WorkOrder, WorkOrderLine } from '../../../../contract/tables';
 import { LocalDatabase } from './local-database';
 import {
   CHANGE_ID_FACTORY,
@@ -76,4 +76,42 @@ export function serverWorkOrder(
 
 export function tombstone(id: string, rev: number): ServerRecord {
   return { id, rev, deleted: true, data: null, updatedAt: TEST_EPOCH };
+}
+
+export function workOrderLine(
+  id: string,
+  workOrderId: string,
+  overrides: Partial<WorkOrderLine> = {},
+): WorkOrderLine {
+  return { id, workOrderId, productId: 'p1', quantity: 1, ...overrides };
+}
+
+export function serverLine(
+  id: string,
+  rev: number,
+  workOrderId: string,
+  overrides: Partial<WorkOrderLine> = {},
+): ServerRecord {
+  const { id: _id, ...data } = workOrderLine(id, workOrderId, overrides);
+  return { id, rev, deleted: false, data, updatedAt: TEST_EPOCH };
+}
+
+/** An `applied` push result whose server version is `record`. */
+export function appliedResult(
+  table: TableName,
+  changeId: string,
+  record: ServerRecord,
+): PushResult {
+  return { table, id: record.id, changeId, status: 'applied', rev: record.rev, record };
+}
+
+/** A `conflict` push result against the server's version `server`. */
+export function conflictResult(
+  table: TableName,
+  changeId: string,
+  server: ServerRecord,
+  fields: string[] = [],
+  reason = 'conflict',
+): PushResult {
+  return { table, id: server.id, changeId, status: 'conflict', server, fields, reason };
 }

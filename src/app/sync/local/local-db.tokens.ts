@@ -8,6 +8,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 
 import { SYNC_TABLES, type TableSpec } from '../../../../contract/tables';
 import { environment } from '../../../environments/environment';
+import type { PullWriteHooks } from './pull-writer';
 
 /**
  * Any RxStorage. The storage's own type parameters don't matter to the code above it, and
@@ -82,6 +83,15 @@ export const LOCAL_CLOCK = new InjectionToken<() => number>('LOCAL_CLOCK', {
 export const CHANGE_ID_FACTORY = new InjectionToken<() => string>('CHANGE_ID_FACTORY', {
   providedIn: 'root',
   factory: () => () => crypto.randomUUID(),
+});
+
+/**
+ * Hooks awaited inside a pull write (see PullWriteHooks): none in the app; specs and the
+ * simulation use them to put another writer (a reset, a user edit) at an exact point.
+ */
+export const PULL_WRITE_HOOKS = new InjectionToken<PullWriteHooks>('PULL_WRITE_HOOKS', {
+  providedIn: 'root',
+  factory: () => ({}),
 });
 
 /**

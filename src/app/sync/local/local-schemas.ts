@@ -10,7 +10,7 @@ import {
   type TableName,
   type TableSpec,
 } from '../../../../contract/tables';
-import type { ServerRecord } from '../../../../contract/protocol';
+import { MAX_PRIOR_CHANGE_IDS, type ServerRecord } from '../../../../contract/protocol';
 
 /** Sync bookkeeping stored beside a record's own fields. */
 export interface SyncMeta {
@@ -27,10 +27,24 @@ export interface SyncMeta {
   syncError: string;
   /** Given up on: not pushed again until someone resolves it. */
   syncDeadLetter: boolean;
-  /** The server's version kept when a push conflicted. */
+  /** The server's version kept when a push conflicted (for display: resolutions fetch anew). */
   syncConflict: ServerRecord | null;
+  /** The fields a conflict clashed on ([] for a delete/edit conflict, or none). */
+  syncConflictFields: string[];
   /** A deletion waiting to be pushed: hidden from the UI, removed for real once applied. */
   localDeleted: boolean;
+  /**
+   * The record's fields as last received from the server at `syncRev`: the base of the
+   * three-way merge (docs/protocol.md, rule 1). Null for a record the server never had.
+   */
+  syncBase: Record<string, unknown> | null;
+  /**
+   * Earlier change ids of this record whose outcome this device never heard (a lost response),
+   * oldest first, at most MAX_PRIOR_CHANGE_IDS (rule 5).
+   */
+  syncPrior: string[];
+  /** A resync is in progress and this version belongs to an older epoch of the server (rule 8). */
+  syncStale: boolean;
 }
 
 /** One stored record of a sync table: `id`, the registry's fields, the sync metadata. */
@@ -43,6 +57,11 @@ export interface CheckpointDoc {
   userId: string;
   table: string;
   checkpoint: string | null;
+  /**
+   * Bumped by every reset, in the same write that clears `checkpoint`: a pull saves a page's
+   * checkpoint only if the generation is still the one it started with (rule 7).
+   */
+  generation: number;
   initialComplete: boolean;
   updatedAt: number;
 }
@@ -90,8 +109,23 @@ const SYNC_META_PROPERTIES = {
   syncError: { type: 'string' },
   syncDeadLetter: { type: 'boolean' },
   syncConflict: { type: ['object', 'null'] },
+  syncConflictFields: { type: 'array', items: { type: 'string' } },
   localDeleted: { type: 'boolean' },
+  syncBase: { type: ['object', 'null'] },
+  syncPrior: {
+    type: 'array',
+    maxItems: MAX_PRIOR_CHANGE_IDS,
+    items: { type: 'string', maxLength: 64 },
+  },
+  syncStale: { type: 'boolean' },
 } as const;
+
+/**
+ * The sync metadata's own version, added to the registry's `schemaVersion` to give a table's
+ * RxDB schema version: bumping either migrates the stored documents. 1 added syncBase,
+ * syncPrior, syncStale and syncConflictFields.
+ */
+export const SYNC_META_SCHEMA_VERSION = 1;
 
 export const SYNC_META_KEYS = Object.keys(SYNC_META_PROPERTIES) as (keyof SyncMeta)[];
 
@@ -129,34 +163,75 @@ export function syncTableSchema(spec: TableSpec): RxJsonSchema<SyncDoc> {
     .filter(([, field]) => field.required)
     .map(([key]) => key);
   return {
-    version: spec.schemaVersion,
+    version: syncTableSchemaVersion(spec),
     primaryKey: 'id',
     type: 'object',
     properties: { ...properties, ...SYNC_META_PROPERTIES },
     // Dexie only indexes required fields, so every metadata field is required (none is optional).
     required: ['id', ...requiredFields, ...SYNC_META_KEYS],
     indexes: [
-      // pendingChanges(): pending, not dead-lettered, oldest first; also pendingCount$.
-      ['syncPending', 'syncDeadLetter', 'syncChangedAt'],
+      // pendingChanges(): pending, not dead-lettered, writes or deletions, oldest first; its
+      // prefix serves pendingCount$.
+      ['syncPending', 'syncDeadLetter', 'localDeleted', 'syncChangedAt'],
       'syncDeadLetter',
       // The UI's reads and count() skip local deletions.
       'localDeleted',
+      // The end of a resync finds what is still stale.
+      'syncStale',
     ],
   } as unknown as RxJsonSchema<SyncDoc>;
 }
 
+export function syncTableSchemaVersion(spec: TableSpec): number {
+  return spec.schemaVersion + SYNC_META_SCHEMA_VERSION;
+}
+
 /**
- * Identity strategies for every version up to the current one. A bump that changes a record's
- * shape must replace the matching strategy (or reset the table's checkpoint and re-pull).
+ * One strategy for every version up to the current one: fill in the sync metadata a document
+ * of an older version lacks, and keep everything else. A version step can come from the
+ * registry (a record shape change) or from the metadata; filling only what is missing is right
+ * for both, so the strategies don't depend on which step is which. A registry bump that
+ * changes a record's shape must wrap these with its own conversion.
  */
-export function identityMigrations(version: number): MigrationStrategies {
+export function syncMetaMigrations(version: number): MigrationStrategies {
   const strategies: MigrationStrategies = {};
-  for (let v = 1; v <= version; v++) strategies[v] = (doc: unknown) => doc;
+  for (let v = 1; v <= version; v++) {
+    strategies[v] = (doc: Record<string, unknown>) => withSyncMetaDefaults(doc);
+  }
   return strategies;
 }
 
+/**
+ * Defaults of the metadata added in SYNC_META_SCHEMA_VERSION 1. `syncBase` is the document's
+ * own fields only when they are known to be the server's version at `syncRev` (synced: neither
+ * pending nor dead-lettered). For a document with local changes the base was not kept, so it is
+ * null: the push then says "no base", which the server applies when it has not moved on and
+ * turns into a conflict when it has. Guessing the current fields as the base instead would make
+ * the change look like "no edits" and silently lose them in a merge.
+ */
+export function withSyncMetaDefaults(doc: Record<string, unknown>): Record<string, unknown> {
+  const synced =
+    typeof doc['syncRev'] === 'number' &&
+    doc['syncRev'] > NEVER_PUSHED_REV &&
+    doc['syncPending'] !== true &&
+    doc['syncDeadLetter'] !== true;
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    const meta = Object.hasOwn(SYNC_META_PROPERTIES, key);
+    if (key !== 'id' && !key.startsWith('_') && !meta) fields[key] = value;
+  }
+  return {
+    ...doc,
+    syncConflictFields: doc['syncConflictFields'] ?? [],
+    syncBase: doc['syncBase'] !== undefined ? doc['syncBase'] : synced ? fields : null,
+    syncPrior: doc['syncPrior'] ?? [],
+    syncStale: doc['syncStale'] ?? false,
+  };
+}
+
 const checkpointSchema: RxJsonSchema<CheckpointDoc> = {
-  version: 0,
+  // 1 added `generation`.
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -164,11 +239,16 @@ const checkpointSchema: RxJsonSchema<CheckpointDoc> = {
     userId: { type: 'string', maxLength: USER_ID_MAX_LENGTH },
     table: { type: 'string', maxLength: TABLE_NAME_MAX_LENGTH },
     checkpoint: { type: ['string', 'null'] },
+    generation: { type: 'integer', minimum: 0 },
     initialComplete: { type: 'boolean' },
     updatedAt: { type: 'integer', minimum: 0 },
   },
-  required: ['id', 'userId', 'table', 'checkpoint', 'initialComplete', 'updatedAt'],
+  required: ['id', 'userId', 'table', 'checkpoint', 'generation', 'initialComplete', 'updatedAt'],
   indexes: ['userId'],
+};
+
+const checkpointMigrations: MigrationStrategies = {
+  1: (doc: Record<string, unknown>) => ({ ...doc, generation: 0 }),
 };
 
 const metaSchema: RxJsonSchema<MetaDoc> = {
@@ -206,14 +286,17 @@ export function collectionCreators(
   tables: readonly TableSpec[],
 ): Record<string, RxCollectionCreator> {
   const creators: Record<string, RxCollectionCreator> = {
-    [CHECKPOINTS_COLLECTION]: { schema: checkpointSchema },
+    [CHECKPOINTS_COLLECTION]: {
+      schema: checkpointSchema,
+      migrationStrategies: checkpointMigrations,
+    },
     [META_COLLECTION]: { schema: metaSchema },
     [SYNCLOG_COLLECTION]: { schema: syncLogSchema },
   };
   for (const spec of tables) {
     creators[collectionName(spec.name)] = {
       schema: syncTableSchema(spec),
-      migrationStrategies: identityMigrations(spec.schemaVersion),
+      migrationStrategies: syncMetaMigrations(syncTableSchemaVersion(spec)),
     };
   }
   return creators;

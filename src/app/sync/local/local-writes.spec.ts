@@ -1,9 +1,19 @@
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, ReplaySubject, take, toArray } from 'rxjs';
 
 import { LocalDatabase } from './local-database';
-import { provideTestLocalDb, removeTestLocalDb, TEST_EPOCH, workOrder } from './local-db.testing';
-import { LocalWriteBlockedError, ReadOnlyTableError } from './local-write.errors';
+import {
+  provideTestLocalDb,
+  removeTestLocalDb,
+  serverWorkOrder,
+  TEST_EPOCH,
+  workOrder,
+} from './local-db.testing';
+import {
+  LocalRecordNotFoundError,
+  LocalWriteBlockedError,
+  ReadOnlyTableError,
+} from './local-write.errors';
 import { SyncStore } from './sync-store';
 
 describe('SyncStore local writes', () => {
@@ -36,7 +46,11 @@ describe('SyncStore local writes', () => {
       syncError: '',
       syncDeadLetter: false,
       syncConflict: null,
+      syncConflictFields: [],
       localDeleted: false,
+      syncBase: null,
+      syncPrior: [],
+      syncStale: false,
     });
   });
 
@@ -120,13 +134,157 @@ describe('SyncStore local writes', () => {
     expect(await lastValueFrom(store.count('workOrders'))).toBe(1);
   });
 
-  it('removes a never-pushed record outright on delete', async () => {
+  // Rule 3: its create may be in flight, or committed with the answer lost.
+  it('soft-deletes a never-acknowledged record too, as a pending change', async () => {
     await lastValueFrom(store.upsertLocal('workOrders', workOrder('w1')));
 
     const write = await lastValueFrom(store.deleteLocal('workOrders', 'w1'));
 
-    expect(write.changeId).toBe('');
-    expect(await stored('w1')).toBeUndefined();
+    expect(write).toEqual({ table: 'workOrders', id: 'w1', changeId: 'change-2', deleted: true });
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({
+        localDeleted: true,
+        syncPending: true,
+        syncRev: -1,
+        syncChangeId: 'change-2',
+        syncPrior: ['change-1'],
+      }),
+    );
+    expect(await firstValueFrom(store.watchTable('workOrders'))).toEqual([]);
+    await expectAsync(lastValueFrom(store.deleteLocal('workOrders', 'w1'))).toBeRejectedWithError(
+      LocalRecordNotFoundError,
+    );
+  });
+
+  it('takes the synced fields as the base of the first edit, and keeps it after', async () => {
+    await lastValueFrom(
+      store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 4)], 'cp'),
+    );
+    const synced = { title: 'Order w1', customerId: 'c1', status: 'open' };
+    expect((await stored('w1'))?.syncBase).toEqual(synced);
+
+    await lastValueFrom(store.upsertLocal('workOrders', workOrder('w1', { title: 'A' })));
+    await lastValueFrom(store.upsertLocal('workOrders', workOrder('w1', { title: 'B' })));
+
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({
+        title: 'B',
+        syncRev: 4,
+        syncBase: synced,
+        syncPrior: ['change-1'],
+      }),
+    );
+  });
+
+  describe('patchLocal', () => {
+    beforeEach(async () => {
+      await lastValueFrom(
+        store.applyPulledBatch(
+          'u1',
+          'workOrders',
+          [serverWorkOrder('w1', 4, { notes: 'n', scheduledFor: '2026-01-02' })],
+          'cp',
+        ),
+      );
+    });
+
+    it('changes only the given fields of the current version', async () => {
+      // Another tab (or a pull) changed the status after a form opened the record.
+      await lastValueFrom(store.patchLocal('workOrders', 'w1', { status: 'done' }));
+
+      const write = await lastValueFrom(store.patchLocal('workOrders', 'w1', { title: 'New' }));
+
+      expect(write).toEqual({
+        table: 'workOrders',
+        id: 'w1',
+        changeId: 'change-2',
+        deleted: false,
+      });
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({
+          title: 'New',
+          status: 'done',
+          notes: 'n',
+          syncPending: true,
+          syncRev: 4,
+          syncBase: {
+            title: 'Order w1',
+            customerId: 'c1',
+            status: 'open',
+            notes: 'n',
+            scheduledFor: '2026-01-02',
+          },
+        }),
+      );
+    });
+
+    it('removes an optional field given as null or undefined', async () => {
+      await lastValueFrom(
+        store.patchLocal('workOrders', 'w1', { notes: null, scheduledFor: undefined }),
+      );
+
+      const doc = await stored('w1');
+      expect(doc?.notes).toBeUndefined();
+      expect(doc?.scheduledFor).toBeUndefined();
+      expect(doc?.title).toBe('Order w1');
+    });
+
+    it('refuses an absent or locally deleted record', async () => {
+      await expectAsync(
+        lastValueFrom(store.patchLocal('workOrders', 'nope', { title: 'x' })),
+      ).toBeRejectedWithError(LocalRecordNotFoundError);
+      await lastValueFrom(store.deleteLocal('workOrders', 'w1'));
+      await expectAsync(
+        lastValueFrom(store.patchLocal('workOrders', 'w1', { title: 'x' })),
+      ).toBeRejectedWithError(LocalRecordNotFoundError);
+      expect((await stored('w1'))?.title).toBe('Order w1');
+    });
+
+    it('is refused while writes are blocked', async () => {
+      store.blockWrites();
+      await expectAsync(
+        lastValueFrom(store.patchLocal('workOrders', 'w1', { title: 'x' })),
+      ).toBeRejectedWithError(LocalWriteBlockedError);
+    });
+  });
+
+  it('watchRecord emits the plain record on field changes only, and null once deleted', async () => {
+    await lastValueFrom(
+      store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 4)], 'cp'),
+    );
+    const seen = new ReplaySubject<unknown>();
+    const subscription = store.watchRecord('workOrders', 'w1').subscribe(seen);
+    const emitted = (count: number) => firstValueFrom(seen.pipe(take(count), toArray()));
+
+    await emitted(1);
+    await lastValueFrom(store.patchLocal('workOrders', 'w1', { title: 'A' }));
+    await emitted(2);
+    // Metadata only (the push result holds the same fields): must not emit.
+    await lastValueFrom(
+      store.applyPushResults([
+        {
+          table: 'workOrders',
+          id: 'w1',
+          changeId: 'change-1',
+          status: 'applied',
+          rev: 5,
+          record: serverWorkOrder('w1', 5, { title: 'A' }),
+        },
+      ]),
+    );
+    await lastValueFrom(store.patchLocal('workOrders', 'w1', { title: 'B' }));
+    await emitted(3);
+    await lastValueFrom(store.deleteLocal('workOrders', 'w1'));
+    const all = await emitted(4);
+    subscription.unsubscribe();
+
+    expect(all).toEqual([
+      workOrder('w1'),
+      workOrder('w1', { title: 'A' }),
+      workOrder('w1', { title: 'B' }),
+      null,
+    ]);
+    expect(await firstValueFrom(store.watchRecord('workOrders', 'nope'))).toBeNull();
   });
 
   it('watchTable emits plain records, live, filtered by the query', async () => {

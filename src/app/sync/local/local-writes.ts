@@ -1,21 +1,22 @@
 /**
  * Local edits by features: every edit is a new pending change with its own change id, based on
- * the server revision the record had. Each is one incremental write, which RxDB serialises per
- * document, so an edit never interleaves with a push result or a pull write of the same record.
+ * the server revision (and fields) the record had. Each is one incremental write, which RxDB
+ * serialises per document, so an edit never interleaves with a push result or a pull write of
+ * the same record.
  */
 import type { RxDocument } from 'rxdb';
 
 import type { TableName, TableSpec } from '../../../../contract/tables';
 import type { AnySyncCollection } from './local-database';
 import { LocalRecordNotFoundError } from './local-write.errors';
-import { NEVER_PUSHED_REV, type SyncDoc } from './local-schemas';
+import type { SyncDoc } from './local-schemas';
 import { editedMeta, newLocalMeta, pickFields, type PlainRecord } from './sync-records';
 
 /** What the `localWrites$` stream reports after a local write committed. */
 export interface LocalWrite {
   readonly table: TableName;
   readonly id: string;
-  /** '' when a never-pushed record was deleted outright (nothing left to push). */
+  /** The change waiting to be pushed. */
   readonly changeId: string;
   readonly deleted: boolean;
 }
@@ -24,6 +25,9 @@ export interface ChangeStamp {
   readonly changeId: string;
   readonly changedAt: number;
 }
+
+/** Fields to change; a field given as null or undefined is removed (optional fields only). */
+export type FieldPatch = Readonly<Record<string, unknown>>;
 
 /**
  * Stores `record` as the record's new full content (declared fields it lacks are removed) and
@@ -39,7 +43,7 @@ export async function upsertLocalRecord(
   const edit = (current: SyncDoc): SyncDoc => ({
     id: current.id,
     ...fields,
-    ...editedMeta(current, stamp.changeId, stamp.changedAt),
+    ...editedMeta(spec, current, stamp.changeId, stamp.changedAt),
     localDeleted: false,
   });
   const existing = await collection.findOne(record.id).exec();
@@ -56,8 +60,35 @@ export async function upsertLocalRecord(
 }
 
 /**
- * Marks a record as deleted locally (a soft delete the push turns into a server deletion). A
- * record the server never had is removed outright: there is nothing to tell the server.
+ * Applies only the fields in `patch` onto the record's current local version (rule 2: a form
+ * writes what the user changed, so a field another device or tab changed meanwhile survives).
+ * Keys that are not declared fields are ignored, as everywhere else.
+ */
+export async function patchLocalRecord(
+  collection: AnySyncCollection,
+  spec: TableSpec,
+  id: string,
+  patch: FieldPatch,
+  stamp: ChangeStamp,
+): Promise<LocalWrite> {
+  const existing = await collection.findOne(id).exec();
+  if (!existing) throw new LocalRecordNotFoundError(spec.name, id);
+  await existing.incrementalModify((current) => {
+    // Decided inside the modifier: a delete queued before this write wins.
+    if (isGone(current)) throw new LocalRecordNotFoundError(spec.name, id);
+    return {
+      id: current.id,
+      ...pickFields(spec, { ...pickFields(spec, current), ...patch }),
+      ...editedMeta(spec, current, stamp.changeId, stamp.changedAt),
+    };
+  });
+  return { table: spec.name, id, changeId: stamp.changeId, deleted: false };
+}
+
+/**
+ * Marks a record as deleted locally: a soft delete the push turns into a server deletion, also
+ * for a record the server never acknowledged (its create may be in flight, or committed with
+ * its answer lost: rule 3). It is removed for real when the server applies the deletion.
  */
 export async function deleteLocalRecord(
   collection: AnySyncCollection,
@@ -67,18 +98,25 @@ export async function deleteLocalRecord(
 ): Promise<LocalWrite> {
   const existing = await collection.findOne(id).exec();
   if (!existing || existing.localDeleted) throw new LocalRecordNotFoundError(spec.name, id);
-  let removed = false;
   await existing.incrementalModify((current) => {
-    // Decided inside the modifier: it sees the latest state, even if a push result landed.
-    removed = current.syncRev === NEVER_PUSHED_REV;
-    if (removed) return { ...current, _deleted: true };
-    return {
-      ...current,
-      ...editedMeta(current, stamp.changeId, stamp.changedAt),
-      localDeleted: true,
-    };
+    if (isGone(current)) throw new LocalRecordNotFoundError(spec.name, id);
+    return softDeleted(spec, current, stamp);
   });
-  return { table: spec.name, id, changeId: removed ? '' : stamp.changeId, deleted: true };
+  return { table: spec.name, id, changeId: stamp.changeId, deleted: true };
+}
+
+/** `current` as a pending local deletion. */
+export function softDeleted(spec: TableSpec, current: SyncDoc, stamp: ChangeStamp): SyncDoc {
+  return {
+    ...current,
+    ...editedMeta(spec, current, stamp.changeId, stamp.changedAt),
+    localDeleted: true,
+  };
+}
+
+/** Deleted locally, or removed meanwhile (an applied deletion) while this write was queued. */
+function isGone(current: SyncDoc & { _deleted?: boolean }): boolean {
+  return current.localDeleted || current._deleted === true;
 }
 
 /**

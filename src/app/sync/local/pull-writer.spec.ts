@@ -21,8 +21,13 @@ describe('SyncStore pull writer', () => {
 
   const stored = async (id: string) =>
     (await handle.table('workOrders').findOne(id).exec())?.toJSON();
-  const pull = (...records: Parameters<SyncStore['applyPulledBatch']>[2]) =>
-    run(store.applyPulledBatch('u1', 'workOrders', records, 'cp-next'));
+  /** A page, with just the record counts of the result. */
+  const pull = async (...records: Parameters<SyncStore['applyPulledBatch']>[2]) => {
+    const { checkpointSaved: _saved, ...counts } = await run(
+      store.applyPulledBatch('u1', 'workOrders', records, 'cp-next'),
+    );
+    return counts;
+  };
 
   beforeEach(async () => {
     TestBed.configureTestingModule({ providers: provideTestLocalDb() });
@@ -39,7 +44,13 @@ describe('SyncStore pull writer', () => {
 
     const counts = await pull(serverWorkOrder('w1', 1), serverWorkOrder('w2', 2));
 
-    expect(counts).toEqual({ written: 2, skippedPending: 0, deleted: 0, unchanged: 0 });
+    expect(counts).toEqual({
+      written: 2,
+      skippedPending: 0,
+      deleted: 0,
+      unchanged: 0,
+      conflicts: 0,
+    });
     expect(bulkWrite).toHaveBeenCalledTimes(1);
     expect(bulkWrite.calls.argsFor(0)[1]).toBe(PULL_WRITE_CONTEXT);
     expect((await events).operation).toBe('INSERT');
@@ -70,7 +81,13 @@ describe('SyncStore pull writer', () => {
       serverWorkOrder('w2', 4, { title: 'older' }),
     );
 
-    expect(counts).toEqual({ written: 1, skippedPending: 0, deleted: 0, unchanged: 1 });
+    expect(counts).toEqual({
+      written: 1,
+      skippedPending: 0,
+      deleted: 0,
+      unchanged: 1,
+      conflicts: 0,
+    });
     expect((await stored('w1'))?.title).toBe('three');
     expect((await stored('w2'))?.title).toBe('five');
   });
@@ -92,7 +109,13 @@ describe('SyncStore pull writer', () => {
       serverWorkOrder('w3', 2),
     );
 
-    expect(counts).toEqual({ written: 1, skippedPending: 2, deleted: 0, unchanged: 0 });
+    expect(counts).toEqual({
+      written: 1,
+      skippedPending: 2,
+      deleted: 0,
+      unchanged: 0,
+      conflicts: 0,
+    });
     expect(await stored('w1')).toEqual(jasmine.objectContaining({ title: 'mine', syncRev: 1 }));
     expect((await stored('w2'))?.title).toBe('parked');
   });
@@ -103,7 +126,13 @@ describe('SyncStore pull writer', () => {
 
     const counts = await pull(tombstone('w1', 2), tombstone('w2', 2), tombstone('w9', 2));
 
-    expect(counts).toEqual({ written: 0, skippedPending: 1, deleted: 1, unchanged: 1 });
+    expect(counts).toEqual({
+      written: 0,
+      skippedPending: 1,
+      deleted: 1,
+      unchanged: 1,
+      conflicts: 0,
+    });
     expect(await stored('w1')).toBeUndefined();
     expect((await stored('w2'))?.title).toBe('mine');
 
@@ -133,7 +162,13 @@ describe('SyncStore pull writer', () => {
     );
 
     expect(rounds).toEqual([['w1', 'w2']]);
-    expect(counts).toEqual({ written: 1, skippedPending: 1, deleted: 0, unchanged: 0 });
+    expect(counts).toEqual({
+      written: 1,
+      skippedPending: 1,
+      deleted: 0,
+      unchanged: 0,
+      conflicts: 0,
+    });
     expect(await stored('w1')).toEqual(
       jasmine.objectContaining({
         title: 'mine',

@@ -15,10 +15,11 @@ import { getDefaultRxDocumentMeta, isBulkWriteConflictError } from 'rxdb';
 import type { BulkWriteRow, RxDocumentData } from 'rxdb';
 
 import type { ServerRecord } from '../../../../contract/protocol';
-import type { TableSpec } from '../../../../contract/tables';
+import type { TableName, TableSpec } from '../../../../contract/tables';
 import type { AnySyncCollection } from './local-database';
-import type { SyncDoc } from './local-schemas';
-import { hasLocalChanges, pickFields, syncedMeta } from './sync-records';
+import { NEVER_PUSHED_REV, type SyncDoc } from './local-schemas';
+import { staleConflict } from './resync-store';
+import { hasLocalChanges, syncedDoc } from './sync-records';
 
 export interface PullWriteCounts {
   /** Records inserted or updated. */
@@ -28,11 +29,18 @@ export interface PullWriteCounts {
   deleted: number;
   /** Records already at this revision or newer locally, or tombstones of absent records. */
   unchanged: number;
+  /** Stale records (a resync) with local changes, turned into conflicts with the pulled version. */
+  conflicts: number;
 }
 
-/** Test seam: runs after a round's rows are built and before they are written. */
+/**
+ * Test seams (also for the simulation): awaited at the points where another writer may step in.
+ * `beforeWrite` runs after a round's rows are built and before they are written;
+ * `beforeCheckpoint` after a page's records are written and before its checkpoint is saved.
+ */
 export interface PullWriteHooks {
   beforeWrite?(round: number, ids: readonly string[]): Promise<void>;
+  beforeCheckpoint?(table: TableName, checkpoint: string | null): Promise<void>;
 }
 
 /** Change-stream context of pull writes, so observers can tell them from local edits. */
@@ -56,7 +64,7 @@ export const PULL_WRITE_SLICE = 250;
 type Doc = RxDocumentData<SyncDoc>;
 type Plan =
   | { kind: 'skippedPending' | 'unchanged' }
-  | { kind: 'written' | 'deleted'; row: BulkWriteRow<SyncDoc> };
+  | { kind: 'written' | 'deleted' | 'conflicts'; row: BulkWriteRow<SyncDoc> };
 
 export async function writePulledRecords(
   collection: AnySyncCollection,
@@ -64,7 +72,13 @@ export async function writePulledRecords(
   records: readonly ServerRecord[],
   hooks: PullWriteHooks = {},
 ): Promise<PullWriteCounts> {
-  const counts: PullWriteCounts = { written: 0, skippedPending: 0, deleted: 0, unchanged: 0 };
+  const counts: PullWriteCounts = {
+    written: 0,
+    skippedPending: 0,
+    deleted: 0,
+    unchanged: 0,
+    conflicts: 0,
+  };
   const storage = collection.storageInstance;
   let todo = newestPerId(records);
   for (let round = 0; todo.length > 0; round++) {
@@ -80,7 +94,7 @@ export async function writePulledRecords(
     );
     const current = new Map(stored.map((doc) => [doc.id, doc]));
     const rows: BulkWriteRow<SyncDoc>[] = [];
-    const kinds = new Map<string, 'written' | 'deleted'>();
+    const kinds = new Map<string, 'written' | 'deleted' | 'conflicts'>();
     for (const record of todo) {
       const plan = planWrite(spec, record, current.get(record.id));
       if (!('row' in plan)) {
@@ -122,6 +136,7 @@ export async function writePulledRecords(
 
 function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefined): Plan {
   const live = stored && !stored._deleted ? stored : undefined;
+  if (live?.syncStale) return planStale(spec, record, live);
   if (live && hasLocalChanges(live)) return { kind: 'skippedPending' };
   // Same or older than what we hold: a page pulled again after a crash, or a push result that
   // was applied before this page arrived.
@@ -130,10 +145,37 @@ function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefine
     if (!live) return { kind: 'unchanged' };
     return { kind: 'deleted', row: { previous: live, document: { ...live, _deleted: true } } };
   }
-  const document: Doc = {
-    id: record.id,
-    ...pickFields(spec, record.data),
-    ...syncedMeta(record.rev),
+  return { kind: 'written', row: { previous: stored, document: storedForm(spec, record, stored) } };
+}
+
+/**
+ * A record of an older epoch (a resync is in progress): its revision means nothing against the
+ * pulled one, so the pulled version replaces it whatever the numbers say. With local changes
+ * based on the old epoch, it becomes a conflict with the pulled version instead; a creation the
+ * server never saw is left alone (the end of the resync clears its flag).
+ */
+function planStale(spec: TableSpec, record: ServerRecord, live: Doc): Plan {
+  if (hasLocalChanges(live)) {
+    if (live.syncRev === NEVER_PUSHED_REV) return { kind: 'skippedPending' };
+    if (live.localDeleted && (record.deleted || record.data === null)) {
+      // Deleted on both sides: they agree.
+      return { kind: 'deleted', row: { previous: live, document: { ...live, _deleted: true } } };
+    }
+    return {
+      kind: 'conflicts',
+      row: { previous: live, document: staleConflict(spec, live, record) },
+    };
+  }
+  if (record.deleted || record.data === null) {
+    return { kind: 'deleted', row: { previous: live, document: { ...live, _deleted: true } } };
+  }
+  return { kind: 'written', row: { previous: live, document: storedForm(spec, record, live) } };
+}
+
+/** A live pulled record as a stored document (replacing `stored`, if any). */
+function storedForm(spec: TableSpec, record: ServerRecord, stored: Doc | undefined): Doc {
+  return {
+    ...syncedDoc(spec, record),
     _deleted: false,
     _attachments: {},
     // The wrapped storage instance stamps the real `_rev` and `_meta.lwt`; an update needs the
@@ -141,7 +183,6 @@ function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefine
     _meta: stored?._meta ?? getDefaultRxDocumentMeta(),
     _rev: stored?._rev ?? '',
   };
-  return { kind: 'written', row: { previous: stored, document } };
 }
 
 /** A page may hold a record twice (edited twice between pulls): only its newest version counts. */

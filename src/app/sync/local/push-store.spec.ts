@@ -1,25 +1,25 @@
 import { TestBed } from '@angular/core/testing';
 import { filter, firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 
-import type { PushResult } from '../../../../contract/protocol';
+import { MAX_PRIOR_CHANGE_IDS, type PushResult } from '../../../../contract/protocol';
 import { LocalDatabase } from './local-database';
 import {
+  appliedResult,
+  conflictResult,
   provideTestLocalDb,
   removeTestLocalDb,
+  serverLine,
   serverWorkOrder,
+  tombstone,
   workOrder,
+  workOrderLine,
 } from './local-db.testing';
 import { SyncStore } from './sync-store';
 
 const run = <T>(source: Observable<T>) => lastValueFrom(source);
 
-const applied = (id: string, changeId: string, rev: number): PushResult => ({
-  table: 'workOrders',
-  id,
-  changeId,
-  status: 'applied',
-  rev,
-});
+const applied = (id: string, changeId: string, rev: number, overrides = {}): PushResult =>
+  appliedResult('workOrders', changeId, serverWorkOrder(id, rev, overrides));
 
 const rejected = (id: string, changeId: string, reason: string): PushResult => ({
   table: 'workOrders',
@@ -34,252 +34,358 @@ function setup(maxAttempts = 3) {
   return TestBed.inject(SyncStore);
 }
 
-async function stored(id: string) {
+async function stored(id: string, table: 'workOrders' | 'workOrderLines' = 'workOrders') {
   const handle = await TestBed.inject(LocalDatabase).open();
-  return (await handle.table('workOrders').findOne(id).exec())?.toJSON();
+  return (await handle.table(table).findOne(id).exec())?.toJSON();
 }
 
+const ids = (changes: { table: string; id: string }[]) => changes.map((c) => `${c.table}/${c.id}`);
+
 describe('SyncStore push side', () => {
+  let store: SyncStore;
   afterEach(() => removeTestLocalDb());
 
-  it('lists pending changes oldest first, across transactional tables, as PushChanges', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w2')));
-    await run(
-      store.upsertLocal('workOrderLines', {
-        id: 'l1',
-        workOrderId: 'w2',
-        productId: 'p1',
-        quantity: 3,
-      }),
-    );
-    await run(store.upsertLocal('workOrders', workOrder('w1', { notes: 'n' })));
+  describe('pending changes', () => {
+    beforeEach(() => (store = setup()));
 
-    const changes = await run(store.pendingChanges(10));
+    it('lists pending changes as PushChanges: writes in registry order, oldest first', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w2')));
+      await run(store.upsertLocal('workOrderLines', workOrderLine('l1', 'w2', { quantity: 3 })));
+      await run(store.upsertLocal('workOrders', workOrder('w1', { notes: 'n' })));
 
-    expect(changes).toEqual([
-      {
+      const changes = await run(store.pendingChanges(10));
+
+      expect(changes).toEqual([
+        {
+          table: 'workOrders',
+          id: 'w2',
+          changeId: 'change-1',
+          baseRev: null,
+          base: null,
+          priorChangeIds: [],
+          deleted: false,
+          data: { title: 'Order w2', customerId: 'c1', status: 'open' },
+        },
+        jasmine.objectContaining({ id: 'w1', changeId: 'change-3' }),
+        {
+          table: 'workOrderLines',
+          id: 'l1',
+          changeId: 'change-2',
+          baseRev: null,
+          base: null,
+          priorChangeIds: [],
+          deleted: false,
+          data: { workOrderId: 'w2', productId: 'p1', quantity: 3 },
+        },
+      ]);
+    });
+
+    // Rule 9: the order is decided BEFORE the batch is cut to the limit.
+    it('never sends a line in an earlier batch than its new work order, edited after the line', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
+      await run(store.upsertLocal('workOrderLines', workOrderLine('l1', 'w1')));
+      await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'Edited again' })));
+
+      expect(ids(await run(store.pendingChanges(1)))).toEqual(['workOrders/w1']);
+      expect(ids(await run(store.pendingChanges(10)))).toEqual([
+        'workOrders/w1',
+        'workOrderLines/l1',
+      ]);
+    });
+
+    it('cuts each group oldest first, deletions last and children first', async () => {
+      for (const id of ['w1', 'w2']) {
+        await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder(id, 1)], 'cp'));
+      }
+      await run(store.applyPulledBatch('u1', 'workOrderLines', [serverLine('l1', 2, 'w1')], 'cp'));
+      await run(store.deleteLocal('workOrders', 'w1'));
+      await run(store.deleteLocal('workOrderLines', 'l1'));
+      await run(store.upsertLocal('workOrderLines', workOrderLine('l2', 'w2')));
+      await run(store.upsertLocal('workOrders', workOrder('w3')));
+
+      expect(ids(await run(store.pendingChanges(10)))).toEqual([
+        'workOrders/w3',
+        'workOrderLines/l2',
+        'workOrderLines/l1',
+        'workOrders/w1',
+      ]);
+      expect(ids(await run(store.pendingChanges(3)))).toEqual([
+        'workOrders/w3',
+        'workOrderLines/l2',
+        'workOrderLines/l1',
+      ]);
+    });
+
+    it('sends the base an edit started from, and the changes whose answer was never heard', async () => {
+      await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+      await run(store.patchLocal('workOrders', 'w1', { title: 'first' }));
+      await run(store.patchLocal('workOrders', 'w1', { status: 'done' }));
+
+      const [change] = await run(store.pendingChanges(10));
+
+      expect(change).toEqual({
         table: 'workOrders',
-        id: 'w2',
-        changeId: 'change-1',
-        baseRev: null,
-        deleted: false,
-        data: { title: 'Order w2', customerId: 'c1', status: 'open' },
-      },
-      // Work orders before lines within a batch (the server needs a line's work order first).
-      jasmine.objectContaining({ id: 'w1', changeId: 'change-3' }),
-      {
-        table: 'workOrderLines',
-        id: 'l1',
+        id: 'w1',
         changeId: 'change-2',
-        baseRev: null,
+        baseRev: 5,
+        base: { title: 'Order w1', customerId: 'c1', status: 'open' },
+        priorChangeIds: ['change-1'],
         deleted: false,
-        data: { workOrderId: 'w2', productId: 'p1', quantity: 3 },
-      },
-    ]);
-    // The batch is still the oldest changes: w1 is the newest, so it waits for the next one.
-    expect((await run(store.pendingChanges(2))).map((change) => change.id)).toEqual(['w2', 'l1']);
+        data: { title: 'first', customerId: 'c1', status: 'done' },
+      });
+    });
+
+    it(`keeps at most ${MAX_PRIOR_CHANGE_IDS} prior change ids, the newest`, async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
+      for (let i = 0; i < MAX_PRIOR_CHANGE_IDS + 2; i++) {
+        await run(store.patchLocal('workOrders', 'w1', { notes: `n${i}` }));
+      }
+
+      const [change] = await run(store.pendingChanges(10));
+
+      expect(change.changeId).toBe(`change-${MAX_PRIOR_CHANGE_IDS + 3}`);
+      expect(change.priorChangeIds?.length).toBe(MAX_PRIOR_CHANGE_IDS);
+      expect(change.priorChangeIds?.[0]).toBe('change-3');
+      expect(change.priorChangeIds?.at(-1)).toBe(`change-${MAX_PRIOR_CHANGE_IDS + 2}`);
+    });
+
+    it('holds back records of an older epoch while a resync runs', async () => {
+      await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+      await run(store.patchLocal('workOrders', 'w1', { title: 'old epoch edit' }));
+      await run(store.startResync('u1', 'epoch-2'));
+      await run(store.upsertLocal('workOrders', workOrder('w2')));
+
+      expect(ids(await run(store.pendingChanges(10)))).toEqual(['workOrders/w2']);
+    });
   });
 
-  it('creates a work order before its line even when the order was edited after the line', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
-    await run(
-      store.upsertLocal('workOrderLines', {
-        id: 'l1',
-        workOrderId: 'w1',
-        productId: 'p1',
-        quantity: 1,
-      }),
-    );
-    await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'Edited again' })));
+  describe('results', () => {
+    beforeEach(() => (store = setup()));
 
-    expect((await run(store.pendingChanges(10))).map((c) => `${c.table}/${c.id}`)).toEqual([
-      'workOrders/w1',
-      'workOrderLines/l1',
-    ]);
-  });
+    it('adopts the server version of an applied change: fields, revision and base', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
 
-  it('deletes lines before their work order', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
-    await run(
-      store.upsertLocal('workOrderLines', {
-        id: 'l1',
-        workOrderId: 'w1',
-        productId: 'p1',
-        quantity: 1,
-      }),
-    );
-    await run(store.applyPushResults([applied('w1', 'change-1', 1)]));
-    await run(
-      store.applyPushResults([
-        { table: 'workOrderLines', id: 'l1', changeId: 'change-2', status: 'applied', rev: 2 },
-      ]),
-    );
-    await run(store.deleteLocal('workOrders', 'w1'));
-    await run(store.deleteLocal('workOrderLines', 'l1'));
+      // The server merged another device's status into it.
+      const counts = await run(
+        store.applyPushResults([applied('w1', 'change-1', 7, { status: 'done' })]),
+      );
 
-    expect(
-      (await run(store.pendingChanges(10))).map((c) => `${c.table}/${c.id}/${c.deleted}`),
-    ).toEqual(['workOrderLines/l1/true', 'workOrders/w1/true']);
-  });
+      expect(counts.applied).toBe(1);
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({
+          status: 'done',
+          syncPending: false,
+          syncRev: 7,
+          syncAttempts: 0,
+          syncError: '',
+          syncBase: { title: 'Order w1', customerId: 'c1', status: 'done' },
+          syncPrior: [],
+        }),
+      );
+      expect(await run(store.pendingChanges(10))).toEqual([]);
+    });
 
-  it('marks an applied change synced at the new revision', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
+    it('rebases a record edited during the push: untouched fields take the server value', async () => {
+      await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+      await run(store.patchLocal('workOrders', 'w1', { title: 'pushed' }));
+      const [pushed] = await run(store.pendingChanges(10));
+      await run(store.patchLocal('workOrders', 'w1', { notes: 'typed meanwhile' }));
 
-    const counts = await run(store.applyPushResults([applied('w1', 'change-1', 7)]));
+      // Applied, merged with another device's status change.
+      const counts = await run(
+        store.applyPushResults([
+          applied('w1', pushed.changeId, 7, { title: 'pushed', status: 'inProgress' }),
+        ]),
+      );
 
-    expect(counts.applied).toBe(1);
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        syncPending: false,
-        syncRev: 7,
-        syncAttempts: 0,
-        syncError: '',
-      }),
-    );
-    expect(await run(store.pendingChanges(10))).toEqual([]);
-  });
+      expect(counts.rebased).toBe(1);
+      const [next] = await run(store.pendingChanges(10));
+      expect(next).toEqual(
+        jasmine.objectContaining({
+          changeId: 'change-2',
+          baseRev: 7,
+          base: { title: 'pushed', customerId: 'c1', status: 'inProgress' },
+          // The acknowledged change has an answer now: no longer a prior.
+          priorChangeIds: [],
+          data: {
+            title: 'pushed',
+            customerId: 'c1',
+            status: 'inProgress',
+            notes: 'typed meanwhile',
+          },
+        }),
+      );
+    });
 
-  it('keeps a record edited during the push pending, rebased on the new revision', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
-    const [pushed] = await run(store.pendingChanges(10));
-    await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'edited' })));
+    it('keeps the user value of a field changed again during the push', async () => {
+      await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+      await run(store.patchLocal('workOrders', 'w1', { title: 'pushed' }));
+      await run(store.patchLocal('workOrders', 'w1', { title: 'typed meanwhile' }));
 
-    const counts = await run(store.applyPushResults([applied('w1', pushed.changeId, 7)]));
+      await run(store.applyPushResults([applied('w1', 'change-1', 7, { title: 'pushed' })]));
 
-    expect(counts.rebased).toBe(1);
-    const [next] = await run(store.pendingChanges(10));
-    expect(next).toEqual(jasmine.objectContaining({ changeId: 'change-2', baseRev: 7 }));
-    expect(next.data?.['title']).toBe('edited');
-  });
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({ title: 'typed meanwhile', syncRev: 7, syncPending: true }),
+      );
+    });
 
-  it('serialises a push result with a concurrent user edit of the same record', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
+    it('serialises a push result with a concurrent user edit of the same record', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
 
-    // Both start before either finishes; RxDB's per-document queue orders them either way.
-    await Promise.all([
-      run(store.applyPushResults([applied('w1', 'change-1', 7)])),
-      run(store.upsertLocal('workOrders', workOrder('w1', { title: 'edited' }))),
-    ]);
+      // Both start before either finishes; RxDB's per-document queue orders them either way.
+      await Promise.all([
+        run(store.applyPushResults([applied('w1', 'change-1', 7)])),
+        run(store.upsertLocal('workOrders', workOrder('w1', { title: 'edited' }))),
+      ]);
 
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        title: 'edited',
-        syncPending: true,
-        syncChangeId: 'change-2',
-        syncRev: 7,
-      }),
-    );
-  });
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({
+          title: 'edited',
+          syncPending: true,
+          syncChangeId: 'change-2',
+          syncRev: 7,
+        }),
+      );
+    });
 
-  it('removes a record for real once its deletion is applied', async () => {
-    const store = setup();
-    await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
-    const deletion = await run(store.deleteLocal('workOrders', 'w1'));
-    const [change] = await run(store.pendingChanges(10));
-    expect(change).toEqual(jasmine.objectContaining({ deleted: true, data: null, baseRev: 5 }));
+    it('removes a record for real once its deletion is applied', async () => {
+      await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+      const deletion = await run(store.deleteLocal('workOrders', 'w1'));
+      const [change] = await run(store.pendingChanges(10));
+      expect(change).toEqual(jasmine.objectContaining({ deleted: true, data: null, baseRev: 5 }));
 
-    await run(store.applyPushResults([applied('w1', deletion.changeId, 6)]));
+      await run(
+        store.applyPushResults([
+          appliedResult('workOrders', deletion.changeId, tombstone('w1', 6)),
+        ]),
+      );
 
-    expect(await stored('w1')).toBeUndefined();
-  });
+      expect(await stored('w1')).toBeUndefined();
+    });
 
-  it('dead-letters a conflict and keeps both versions', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'mine' })));
-    const server = serverWorkOrder('w1', 9, { title: 'theirs' });
+    // Rule 3: a delete is a change like any other, also for a record never acknowledged.
+    it('pushes the deletion of a never-acknowledged record and removes it when applied', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
+      const deletion = await run(store.deleteLocal('workOrders', 'w1'));
 
-    const counts = await run(
-      store.applyPushResults([
-        { table: 'workOrders', id: 'w1', changeId: 'change-1', status: 'conflict', server },
-      ]),
-    );
+      const [change] = await run(store.pendingChanges(10));
+      expect(change).toEqual(
+        jasmine.objectContaining({
+          id: 'w1',
+          deleted: true,
+          baseRev: null,
+          priorChangeIds: ['change-1'],
+        }),
+      );
+      expect(await stored('w1')).toEqual(jasmine.objectContaining({ localDeleted: true }));
 
-    expect(counts.conflicts).toBe(1);
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        title: 'mine',
-        syncPending: true,
-        syncDeadLetter: true,
-        syncError: 'conflict',
-        syncConflict: server,
-      }),
-    );
-    expect(await run(store.pendingChanges(10))).toEqual([]);
-    expect(await firstValueFrom(store.deadLetterCount$)).toBe(1);
-    expect(await firstValueFrom(store.pendingCount$)).toBe(0);
-  });
+      await run(
+        store.applyPushResults([
+          appliedResult('workOrders', deletion.changeId, tombstone('w1', 3)),
+        ]),
+      );
+      expect(await stored('w1')).toBeUndefined();
+    });
 
-  it('counts rejections and dead-letters the change after maxAttempts', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
+    it('removes a record whose re-sent change answers with a tombstone', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
 
-    await run(store.applyPushResults([rejected('w1', 'change-1', 'bad title')]));
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        syncAttempts: 1,
-        syncError: 'bad title',
-        syncDeadLetter: false,
-      }),
-    );
-    expect((await run(store.pendingChanges(10))).length).toBe(1);
+      await run(
+        store.applyPushResults([appliedResult('workOrders', 'change-1', tombstone('w1', 9))]),
+      );
 
-    await run(store.applyPushResults([rejected('w1', 'change-1', 'bad title')]));
-    const counts = await run(store.applyPushResults([rejected('w1', 'change-1', 'still bad')]));
+      expect(await stored('w1')).toBeUndefined();
+    });
 
-    expect(counts.deadLettered).toBe(1);
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        syncAttempts: 3,
-        syncError: 'still bad',
-        syncDeadLetter: true,
-        syncPending: true,
-      }),
-    );
-    expect(await run(store.pendingChanges(10))).toEqual([]);
+    it('dead-letters a conflict with the clashing fields and the reason', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'mine' })));
+      const server = serverWorkOrder('w1', 9, { title: 'theirs' });
+
+      const counts = await run(
+        store.applyPushResults([
+          conflictResult('workOrders', 'change-1', server, ['title'], 'both changed title'),
+        ]),
+      );
+
+      expect(counts.conflicts).toBe(1);
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({
+          title: 'mine',
+          syncPending: true,
+          syncDeadLetter: true,
+          syncError: 'both changed title',
+          syncConflict: server,
+          syncConflictFields: ['title'],
+        }),
+      );
+      expect(await run(store.pendingChanges(10))).toEqual([]);
+      expect(await firstValueFrom(store.deadLetterCount$)).toBe(1);
+      expect(await firstValueFrom(store.pendingCount$)).toBe(0);
+    });
+
+    it('counts rejections and dead-letters the change after maxAttempts', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
+
+      await run(store.applyPushResults([rejected('w1', 'change-1', 'bad title')]));
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({
+          syncAttempts: 1,
+          syncError: 'bad title',
+          syncDeadLetter: false,
+        }),
+      );
+      expect((await run(store.pendingChanges(10))).length).toBe(1);
+
+      await run(store.applyPushResults([rejected('w1', 'change-1', 'bad title')]));
+      const counts = await run(store.applyPushResults([rejected('w1', 'change-1', 'still bad')]));
+
+      expect(counts.deadLettered).toBe(1);
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({
+          syncAttempts: 3,
+          syncError: 'still bad',
+          syncDeadLetter: true,
+          syncPending: true,
+        }),
+      );
+      expect(await run(store.pendingChanges(10))).toEqual([]);
+    });
+
+    it('ignores a rejection of a change the user has already replaced', async () => {
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
+      await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'fixed' })));
+
+      const counts = await run(store.applyPushResults([rejected('w1', 'change-1', 'bad')]));
+
+      expect(counts.ignored).toBe(1);
+      expect(await stored('w1')).toEqual(
+        jasmine.objectContaining({ syncAttempts: 0, syncError: '' }),
+      );
+    });
+
+    it('keeps pendingCount$ live', async () => {
+      const seen: number[] = [];
+      const subscription = store.pendingCount$.subscribe((count) => seen.push(count));
+      const reaches = (n: number) =>
+        firstValueFrom(store.pendingCount$.pipe(filter((count) => count === n)));
+
+      await reaches(0);
+      await run(store.upsertLocal('workOrders', workOrder('w1')));
+      await reaches(1);
+      await run(store.applyPushResults([applied('w1', 'change-1', 3)]));
+      await reaches(0);
+
+      subscription.unsubscribe();
+      expect(seen).toEqual([0, 1, 0]);
+    });
   });
 
   it('takes maxAttempts from the config', async () => {
-    const store = setup(1);
+    store = setup(1);
     await run(store.upsertLocal('workOrders', workOrder('w1')));
 
     await run(store.applyPushResults([rejected('w1', 'change-1', 'no')]));
 
     expect((await stored('w1'))?.syncDeadLetter).toBeTrue();
-  });
-
-  it('ignores a rejection of a change the user has already replaced', async () => {
-    const store = setup();
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
-    await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'fixed' })));
-
-    const counts = await run(store.applyPushResults([rejected('w1', 'change-1', 'bad')]));
-
-    expect(counts.ignored).toBe(1);
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({ syncAttempts: 0, syncError: '' }),
-    );
-  });
-
-  it('keeps pendingCount$ live', async () => {
-    const store = setup();
-    const seen: number[] = [];
-    const subscription = store.pendingCount$.subscribe((count) => seen.push(count));
-    const reaches = (n: number) =>
-      firstValueFrom(store.pendingCount$.pipe(filter((count) => count === n)));
-
-    await reaches(0);
-    await run(store.upsertLocal('workOrders', workOrder('w1')));
-    await reaches(1);
-    await run(store.applyPushResults([applied('w1', 'change-1', 3)]));
-    await reaches(0);
-
-    subscription.unsubscribe();
-    expect(seen).toEqual([0, 1, 0]);
   });
 });

@@ -7,6 +7,7 @@ import type { TableSpec } from '../../../../contract/tables';
 import type { LocalDbHandle } from './local-database';
 import { NEVER_PUSHED_REV, type SyncDoc } from './local-schemas';
 import { pickFields } from './sync-records';
+import { nextStateAfterPush, type PushOutcomeCounter, type StoredDoc } from './push-results';
 
 export interface PushResultCounts {
   applied: number;
@@ -21,50 +22,58 @@ export interface PushResultCounts {
 }
 
 /**
- * Pending, not dead-lettered changes of the transactional tables: the oldest `limit`, in the
- * order the server can apply them (see below). Each table is
- * read through its (syncPending, syncDeadLetter, syncChangedAt) index and capped at `limit`, so
- * the merge never reads more than `limit` per table.
+ * Pending, not dead-lettered changes of the transactional tables, in the order the server can
+ * apply them, and only then cut to `limit` (rule 9): writes in registry order (referenced
+ * tables first: work orders before lines), then deletions in reverse registry order (lines
+ * before their work order), oldest first within each group. Cutting first would let a new work
+ * order edited after its line land in a later batch than the line, which the server refuses.
+ *
+ * Records of an older epoch (a resync in progress) wait: their base revision means nothing to
+ * the server now, and the resync turns them into conflicts to review.
  */
 export async function readPendingChanges(
   handle: LocalDbHandle,
   limit: number,
 ): Promise<PushChange[]> {
   const transactional = handle.tables.filter((spec) => spec.kind === 'transactional');
-  const perTable = await Promise.all(
-    transactional.map(async (spec, order) => {
-      const docs = await handle
-        .anyTable(spec.name)
-        .find({
-          selector: { syncPending: true, syncDeadLetter: false },
-          sort: [{ syncChangedAt: 'asc' }, { id: 'asc' }],
-          limit,
-        })
-        .exec();
-      return docs.map((doc) => ({ spec, order, doc: doc.toJSON() as SyncDoc }));
-    }),
-  );
-  const tableCount = transactional.length;
-  // The server applies a batch in request order, and refuses a line whose work order it doesn't
-  // have: within the batch, writes go in registry order (referenced tables first), then
-  // deletions in reverse (lines before their work order). A work order edited again after its
-  // new line was written is thus still created before the line.
-  const rank = ({ order, doc }: { order: number; doc: SyncDoc }) =>
-    doc.localDeleted ? 2 * tableCount - order : order;
-  return perTable
-    .flat()
-    .sort((a, b) => a.doc.syncChangedAt - b.doc.syncChangedAt || a.order - b.order)
-    .slice(0, limit)
-    .sort((a, b) => rank(a) - rank(b) || a.doc.syncChangedAt - b.doc.syncChangedAt)
-    .map(({ spec, doc }) => toPushChange(spec, doc));
+  const groups: [TableSpec, boolean][] = [
+    ...transactional.map((spec): [TableSpec, boolean] => [spec, false]),
+    ...[...transactional].reverse().map((spec): [TableSpec, boolean] => [spec, true]),
+  ];
+  const changes: PushChange[] = [];
+  // One group after the other, each asked for what is left of the limit: never more than
+  // `limit` documents read, and a later group is read only if the earlier ones leave room.
+  for (const [spec, deleted] of groups) {
+    const room = limit - changes.length;
+    if (room <= 0) break;
+    const docs = await handle
+      .anyTable(spec.name)
+      .find({
+        selector: {
+          syncPending: true,
+          syncDeadLetter: false,
+          localDeleted: deleted,
+          syncStale: false,
+        },
+        sort: [{ syncChangedAt: 'asc' }, { id: 'asc' }],
+        limit: room,
+      })
+      .exec();
+    changes.push(...docs.map((doc) => toPushChange(spec, doc.toJSON() as SyncDoc)));
+  }
+  return changes;
 }
 
 function toPushChange(spec: TableSpec, doc: SyncDoc): PushChange {
+  const neverPushed = doc.syncRev === NEVER_PUSHED_REV;
   return {
     table: spec.name,
     id: doc.id,
     changeId: doc.syncChangeId,
-    baseRev: doc.syncRev === NEVER_PUSHED_REV ? null : doc.syncRev,
+    baseRev: neverPushed ? null : doc.syncRev,
+    // The merge base (rule 1): what the user's edits are measured against.
+    base: neverPushed ? null : doc.syncBase,
+    priorChangeIds: [...doc.syncPrior],
     deleted: doc.localDeleted,
     data: doc.localDeleted ? null : pickFields(spec, doc),
   };
@@ -90,15 +99,16 @@ export async function writePushResults(
   };
   await Promise.all(
     results.map(async (result) => {
-      const doc = await handle.anyTable(result.table).findOne(result.id).exec();
-      if (!doc) {
+      const spec = handle.tables.find((candidate) => candidate.name === result.table);
+      const doc = spec ? await handle.anyTable(result.table).findOne(result.id).exec() : null;
+      if (!spec || !doc) {
         counts.ignored++;
         return;
       }
       // The modifier may run again on a newer state after a write conflict: count the last run.
-      let counter: keyof PushResultCounts = 'ignored';
+      let counter: PushOutcomeCounter = 'ignored';
       await doc.incrementalModify((current) => {
-        const outcome = nextState(current, result, maxAttempts);
+        const outcome = nextStateAfterPush(spec, current as StoredDoc, result, maxAttempts);
         counter = outcome.counter;
         return outcome.doc;
       });
@@ -106,70 +116,4 @@ export async function writePushResults(
     }),
   );
   return counts;
-}
-
-type Outcome = { counter: keyof PushResultCounts; doc: SyncDoc & { _deleted: boolean } };
-
-/** The record after one push result; pure, so the modifier can be re-run on a newer state. */
-function nextState(
-  current: SyncDoc & { _deleted: boolean },
-  result: PushResult,
-  maxAttempts: number,
-): Outcome {
-  const sameChange = current.syncChangeId === result.changeId;
-  switch (result.status) {
-    case 'applied': {
-      if (!sameChange) {
-        // Edited again while the push was in flight: keep the edit pending, now based on the
-        // revision the server just wrote, so the next push isn't a false conflict.
-        return { counter: 'rebased', doc: { ...current, syncRev: result.rev } };
-      }
-      if (current.localDeleted) {
-        return { counter: 'applied', doc: { ...current, _deleted: true } };
-      }
-      return {
-        counter: 'applied',
-        doc: {
-          ...current,
-          syncPending: false,
-          syncRev: result.rev,
-          syncChangeId: '',
-          syncChangedAt: 0,
-          syncAttempts: 0,
-          syncError: '',
-          syncDeadLetter: false,
-          syncConflict: null,
-        },
-      };
-    }
-    case 'conflict':
-      // Any local version is based on the revision the server refused: park it with both
-      // versions until someone resolves it, whichever local edit is current.
-      return {
-        counter: 'conflicts',
-        doc: {
-          ...current,
-          syncDeadLetter: true,
-          syncConflict: result.server,
-          syncError: 'conflict',
-        },
-      };
-    case 'rejected': {
-      if (!sameChange) {
-        // The rejected version is gone; the current one hasn't been tried yet.
-        return { counter: 'ignored', doc: current };
-      }
-      const attempts = current.syncAttempts + 1;
-      const dead = attempts >= maxAttempts;
-      return {
-        counter: dead ? 'deadLettered' : 'rejected',
-        doc: {
-          ...current,
-          syncAttempts: attempts,
-          syncError: result.reason,
-          syncDeadLetter: dead,
-        },
-      };
-    }
-  }
 }

@@ -2,6 +2,7 @@
  * Conversions between stored documents (record + sync metadata) and the shapes the UI and the
  * protocol use. Registry-driven: only the fields a table declares are ever copied.
  */
+import { MAX_PRIOR_CHANGE_IDS, type ServerRecord } from '../../../../contract/protocol';
 import type { TableSpec } from '../../../../contract/tables';
 import { NEVER_PUSHED_REV, type SyncDoc, type SyncMeta } from './local-schemas';
 
@@ -25,8 +26,13 @@ export function toPlainRecord(spec: TableSpec, doc: Readonly<SyncDoc>): PlainRec
   return { id: doc.id, ...pickFields(spec, doc) };
 }
 
-/** Metadata of a version that is exactly the server's revision `rev`. */
-export function syncedMeta(rev: number): SyncMeta {
+/** Absent and null are the same value (docs/protocol.md, rule 1); fields are primitives. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return (a ?? null) === (b ?? null);
+}
+
+/** Metadata of a version that is exactly the server's revision `rev` with these fields. */
+export function syncedMeta(rev: number, base: Record<string, unknown> | null): SyncMeta {
   return {
     syncPending: false,
     syncRev: rev,
@@ -36,14 +42,24 @@ export function syncedMeta(rev: number): SyncMeta {
     syncError: '',
     syncDeadLetter: false,
     syncConflict: null,
+    syncConflictFields: [],
     localDeleted: false,
+    syncBase: base,
+    syncPrior: [],
+    syncStale: false,
   };
+}
+
+/** The stored form of a live server record: its declared fields, synced at its revision. */
+export function syncedDoc(spec: TableSpec, record: ServerRecord): SyncDoc {
+  const fields = pickFields(spec, record.data ?? {});
+  return { id: record.id, ...fields, ...syncedMeta(record.rev, fields) };
 }
 
 /** Metadata of a record created locally that the server has never seen. */
 export function newLocalMeta(changeId: string, changedAt: number): SyncMeta {
   return {
-    ...syncedMeta(NEVER_PUSHED_REV),
+    ...syncedMeta(NEVER_PUSHED_REV, null),
     syncPending: true,
     syncChangeId: changeId,
     syncChangedAt: changedAt,
@@ -51,16 +67,30 @@ export function newLocalMeta(changeId: string, changedAt: number): SyncMeta {
 }
 
 /**
- * Metadata after a local edit of `current`: a new change, same base revision. A dead letter that
- * came from rejections gets a new chance (the user may have fixed the data); one holding a
- * conflict stays until the conflict is resolved, since the edit is still based on the old rev.
+ * Metadata after a local edit of `current`: a new change, same base revision and base fields.
+ *
+ * - The base: a synced record's fields are the server's version at `syncRev`, so the first edit
+ *   takes them as its base (should the stored base be missing); later edits keep it.
+ * - The prior changes: a pending change id may have reached the server with its answer lost;
+ *   it goes onto `syncPrior` so the server can recognise it (rule 5). Oldest dropped past the
+ *   cap: the server reads no more than that.
+ * - A dead letter that came from rejections gets a new chance (the user may have fixed the
+ *   data); one holding a conflict stays until the conflict is resolved, since the edit is still
+ *   based on the old rev.
  */
 export function editedMeta(
-  current: Readonly<SyncMeta>,
+  spec: TableSpec,
+  current: Readonly<SyncDoc>,
   changeId: string,
   changedAt: number,
 ): SyncMeta {
   const keepDeadLetter = current.syncConflict !== null;
+  const synced = !hasLocalChanges(current) && current.syncRev !== NEVER_PUSHED_REV;
+  const base = synced ? (current.syncBase ?? pickFields(spec, current)) : current.syncBase;
+  const prior =
+    current.syncPending && current.syncChangeId !== ''
+      ? withPrior(current.syncPrior, current.syncChangeId)
+      : [...current.syncPrior];
   return {
     ...metaOf(current),
     syncPending: true,
@@ -69,7 +99,15 @@ export function editedMeta(
     syncAttempts: keepDeadLetter ? current.syncAttempts : 0,
     syncError: keepDeadLetter ? current.syncError : '',
     syncDeadLetter: keepDeadLetter && current.syncDeadLetter,
+    syncBase: base,
+    syncPrior: prior,
   };
+}
+
+/** `prior` with `changeId` appended, capped at MAX_PRIOR_CHANGE_IDS (oldest dropped). */
+export function withPrior(prior: readonly string[], changeId: string): string[] {
+  const next = prior.includes(changeId) ? [...prior] : [...prior, changeId];
+  return next.slice(Math.max(0, next.length - MAX_PRIOR_CHANGE_IDS));
 }
 
 /** Only the metadata of a stored document. */
@@ -83,7 +121,11 @@ export function metaOf(doc: Readonly<SyncMeta>): SyncMeta {
     syncError: doc.syncError,
     syncDeadLetter: doc.syncDeadLetter,
     syncConflict: doc.syncConflict,
+    syncConflictFields: [...doc.syncConflictFields],
     localDeleted: doc.localDeleted,
+    syncBase: doc.syncBase,
+    syncPrior: [...doc.syncPrior],
+    syncStale: doc.syncStale,
   };
 }
 

@@ -4,51 +4,29 @@
  * One-shot operations return cold Observables that emit once and complete: nothing runs until
  * subscribed (so the engine composes them with concatMap/retry and tests can keep them out of
  * virtual time), and every subscription runs the operation again. Continuous reads return live
- * Observables of RxDB queries. RxDB's Promises stay behind `defer()`.
+ * Observables of RxDB queries. RxDB's Promises stay behind `defer()`. Nothing here touches a
+ * browser global: the store runs in Node too (the simulation), given a storage.
  */
 import { Injectable, inject, signal, type Signal } from '@angular/core';
 import type { MangoQuery } from 'rxdb';
-import {
-  Subject,
-  combineLatest,
-  defer,
-  map,
-  of,
-  shareReplay,
-  switchMap,
-  type Observable,
-} from 'rxjs';
+import { Subject, shareReplay, type Observable } from 'rxjs';
 
-import type {
-  Checkpoint,
-  PushChange,
-  PushResult,
-  ServerRecord,
-} from '../../../../contract/protocol';
+import type { PushChange, PushResult, ServerRecord } from '../../../../contract/protocol';
 import type { TableName, TableRecordMap, TableSpec } from '../../../../contract/tables';
-import {
-  clearCheckpoints,
-  patchCheckpoint,
-  readCheckpoint,
-  readCompletedTables,
-  readOwner,
-  takeOwnership,
-} from './checkpoint-store';
+import { softDeleteReferencing } from './cascade';
+import * as checkpoints from './checkpoint-store';
 import * as deadLetters from './dead-letters';
 import type { DeadLetter, DeadLetterResolution } from './dead-letters';
-import { LocalDatabase, type LocalDbHandle } from './local-database';
-import { CHANGE_ID_FACTORY, LOCAL_CLOCK, SYNC_STORE_CONFIG } from './local-db.tokens';
+import type { LocalDbHandle } from './local-database';
+import { CHANGE_ID_FACTORY, SYNC_STORE_CONFIG } from './local-db.tokens';
+import { countAcrossTransactional, watchPlainRecord, watchPlainRecords } from './local-reads';
 import { LocalWriteBlockedError, ReadOnlyTableError } from './local-write.errors';
-import {
-  deleteLocalRecord,
-  upsertLocalRecord,
-  type ChangeStamp,
-  type LocalWrite,
-} from './local-writes';
-import { writePulledRecords, type PullWriteCounts } from './pull-writer';
-import { readPendingChanges, writePushResults, type PushResultCounts } from './push-store';
+import * as writes from './local-writes';
+import type { ChangeStamp, FieldPatch, LocalWrite } from './local-writes';
 import type { SyncDoc } from './local-schemas';
-import { toPlainRecord, type PlainRecord } from './sync-records';
+import { readPendingChanges, writePushResults, type PushResultCounts } from './push-store';
+import type { PlainRecord } from './sync-records';
+import { SyncStoreBase, specOf } from './sync-store-base';
 
 /** A query of `watchTable()`; local deletions are always left out. */
 export type TableQuery<T extends TableName> = Pick<
@@ -56,11 +34,18 @@ export type TableQuery<T extends TableName> = Pick<
   'selector' | 'sort' | 'limit' | 'skip'
 >;
 
+/** The fields of a record of `T` to change: null or undefined removes an optional field. */
+export type RecordPatch<T extends TableName> = {
+  readonly [K in Exclude<keyof TableRecordMap[T], 'id'>]?: TableRecordMap[T][K] | null;
+};
+
+/**
+ * The repository. Features: local writes and live reads. The engine: pending changes and push
+ * results here, pulled pages, checkpoints and epochs in SyncStoreBase.
+ */
 @Injectable({ providedIn: 'root' })
-export class SyncStore {
-  private readonly database = inject(LocalDatabase);
+export class SyncStore extends SyncStoreBase {
   private readonly config = inject(SYNC_STORE_CONFIG);
-  private readonly clock = inject(LOCAL_CLOCK);
   private readonly newChangeId = inject(CHANGE_ID_FACTORY);
   private readonly blocked = signal(false);
   private readonly writes = new Subject<LocalWrite>();
@@ -72,15 +57,13 @@ export class SyncStore {
   readonly localWrites$: Observable<LocalWrite> = this.writes.asObservable();
 
   /** Pending changes the next push would send (dead letters excluded), live. */
-  readonly pendingCount$: Observable<number> = this.countAcrossTransactional({
+  readonly pendingCount$: Observable<number> = this.countLive({
     syncPending: true,
     syncDeadLetter: false,
   });
 
   /** Changes parked until someone resolves them, live. */
-  readonly deadLetterCount$: Observable<number> = this.countAcrossTransactional({
-    syncDeadLetter: true,
-  });
+  readonly deadLetterCount$: Observable<number> = this.countLive({ syncDeadLetter: true });
 
   blockWrites(): void {
     this.blocked.set(true);
@@ -95,14 +78,36 @@ export class SyncStore {
   /** Creates or replaces a record as a new pending change. Errors with LocalWriteBlockedError. */
   upsertLocal<T extends TableName>(table: T, record: TableRecordMap[T]): Observable<LocalWrite> {
     return this.localWrite(table, (handle, spec, stamp) =>
-      upsertLocalRecord(handle.anyTable(table), spec, record as unknown as PlainRecord, stamp),
+      writes.upsertLocalRecord(
+        handle.anyTable(table),
+        spec,
+        record as unknown as PlainRecord,
+        stamp,
+      ),
     );
   }
 
-  /** Deletes a record locally; the deletion is pushed, then the record is removed for real. */
+  /**
+   * Changes only the given fields of the current local version, as a new pending change.
+   * Errors with LocalRecordNotFoundError when the record is absent or deleted locally.
+   */
+  patchLocal<T extends TableName>(
+    table: T,
+    id: string,
+    patch: RecordPatch<T>,
+  ): Observable<LocalWrite> {
+    return this.localWrite(table, (handle, spec, stamp) =>
+      writes.patchLocalRecord(handle.anyTable(table), spec, id, patch as FieldPatch, stamp),
+    );
+  }
+
+  /**
+   * Deletes a record locally (a soft delete, also for a record the server never acknowledged);
+   * it is removed for real once the server applies the deletion.
+   */
   deleteLocal(table: TableName, id: string): Observable<LocalWrite> {
     return this.localWrite(table, (handle, spec, stamp) =>
-      deleteLocalRecord(handle.anyTable(table), spec, id, stamp),
+      writes.deleteLocalRecord(handle.anyTable(table), spec, id, stamp),
     );
   }
 
@@ -111,18 +116,17 @@ export class SyncStore {
     table: T,
     query: TableQuery<T> = {},
   ): Observable<TableRecordMap[T][]> {
-    return this.withHandle((handle) => {
-      const spec = specOf(handle, table);
-      const collection = handle.anyTable(table);
-      const selector = { ...(query.selector ?? {}), localDeleted: false };
-      return collection
-        .find({ ...query, selector } as MangoQuery<SyncDoc>)
-        .$.pipe(
-          map((docs) =>
-            docs.map((doc) => toPlainRecord(spec, doc) as unknown as TableRecordMap[T]),
-          ),
-        );
-    });
+    return this.withHandle(
+      (handle) =>
+        watchPlainRecords(handle, specOf(handle, table), query as TableQuery<TableName>) as never,
+    );
+  }
+
+  /** One record without metadata, live; null while absent or deleted locally. */
+  watchRecord<T extends TableName>(table: T, id: string): Observable<TableRecordMap[T] | null> {
+    return this.withHandle(
+      (handle) => watchPlainRecord(handle, specOf(handle, table), id) as never,
+    );
   }
 
   /** Records of a table, local deletions excluded (one-shot). */
@@ -135,51 +139,64 @@ export class SyncStore {
     );
   }
 
-  // --- dead letters -----------------------------------------------------------------------------
+  // --- dead letters (the server's current version is fetched by the caller: rule 6) ------------
 
   /** Parked changes of every transactional table, oldest first, live. */
   watchDeadLetters(): Observable<DeadLetter[]> {
     return this.withHandle((handle) => deadLetters.watchDeadLetters(handle));
   }
 
-  /** Conflict: push the local version again, based on the server's revision. */
-  keepLocalVersion(table: TableName, id: string): Observable<DeadLetterResolution> {
-    return this.resolveDeadLetter(table, (handle, spec, stamp) =>
-      deadLetters.keepLocalVersion(handle, spec, id, stamp),
-    );
+  /**
+   * Conflict: send the local version again, re-based on the server's `current` version. For a
+   * deletion, the local live records that reference it are deleted too (rule 4).
+   */
+  keepLocalVersion(
+    table: TableName,
+    id: string,
+    current: ServerRecord | null,
+  ): Observable<DeadLetterResolution> {
+    return this.resolveDeadLetter(table, async (handle, spec, stamp) => {
+      const done = await deadLetters.keepLocalVersion(handle, spec, id, current, stamp());
+      if (done.result === 'pending' && done.deleted) {
+        const cascade = await softDeleteReferencing(handle, spec, id, stamp);
+        cascade.forEach((write) => this.writes.next(write));
+      }
+      return done;
+    });
   }
 
-  /** Conflict: replace the local version with the server's (nothing to push). */
-  useServerVersion(table: TableName, id: string): Observable<DeadLetterResolution> {
+  /** Conflict: the record becomes the server's `current` version (removed if it has none). */
+  useServerVersion(
+    table: TableName,
+    id: string,
+    current: ServerRecord | null,
+  ): Observable<DeadLetterResolution> {
     return this.resolveDeadLetter(table, (handle, spec) =>
-      deadLetters.useServerVersion(handle, spec, id),
+      deadLetters.useServerVersion(handle, spec, id, current),
     );
   }
 
   /** Rejection: send the same version again as a new change, attempts back to 0. */
   retryDeadLetter(table: TableName, id: string): Observable<DeadLetterResolution> {
     return this.resolveDeadLetter(table, (handle, spec, stamp) =>
-      deadLetters.retryRejected(handle, spec, id, stamp),
+      deadLetters.retryRejected(handle, spec, id, stamp()),
     );
   }
 
-  /**
-   * Drops the local change. A record the server has comes back as the server's version: at once
-   * for a conflict, with the next pull otherwise (its table's checkpoint is reset for that).
-   */
-  discardLocalChange(table: TableName, id: string): Observable<DeadLetterResolution> {
-    return this.resolveDeadLetter(table, async (handle, spec) => {
-      const done = await deadLetters.discardLocalChange(handle, spec, id);
-      const owner = done.result === 'refetch' ? await readOwner(handle) : null;
-      // Only the pull position: the table stays initially synced, so the gate stays closed.
-      if (owner)
-        await patchCheckpoint(handle.checkpoints, owner, table, { checkpoint: null }, this.clock());
-      return done;
-    });
+  /** Drops the local change: the record becomes `current` (removed if the server has none). */
+  discardLocalChange(
+    table: TableName,
+    id: string,
+    current: ServerRecord | null,
+  ): Observable<DeadLetterResolution> {
+    return this.resolveDeadLetter(table, (handle, spec) =>
+      deadLetters.discardLocalChange(handle, spec, id, current),
+    );
   }
 
   // --- push -------------------------------------------------------------------------------------
 
+  /** The next `limit` changes to push, in the order the server can apply them (rule 9). */
   pendingChanges(limit: number): Observable<PushChange[]> {
     return this.run((handle) => readPendingChanges(handle, limit));
   }
@@ -188,143 +205,54 @@ export class SyncStore {
     return this.run((handle) => writePushResults(handle, results, this.config.maxAttempts));
   }
 
-  // --- pull -------------------------------------------------------------------------------------
-
-  /**
-   * Writes one pulled page, then saves the table's checkpoint. Saved after the records on
-   * purpose: a crash in between pulls the page again, and writing it twice changes nothing.
-   */
-  applyPulledBatch(
-    userId: string,
-    table: TableName,
-    records: readonly ServerRecord[],
-    checkpoint: Checkpoint,
-  ): Observable<PullWriteCounts> {
-    return this.run(async (handle) => {
-      const counts = await writePulledRecords(
-        handle.anyTable(table),
-        specOf(handle, table),
-        records,
-      );
-      await patchCheckpoint(handle.checkpoints, userId, table, { checkpoint }, this.clock());
-      return counts;
-    });
-  }
-
-  checkpoint(userId: string, table: TableName): Observable<Checkpoint> {
-    return this.run((handle) => readCheckpoint(handle.checkpoints, userId, table));
-  }
-
-  setCheckpoint(userId: string, table: TableName, checkpoint: Checkpoint): Observable<void> {
-    return this.run((handle) =>
-      patchCheckpoint(handle.checkpoints, userId, table, { checkpoint }, this.clock()),
-    );
-  }
-
-  completedInitialTables(userId: string): Observable<TableName[]> {
-    return this.run((handle) => readCompletedTables(handle.checkpoints, userId));
-  }
-
-  markInitialComplete(userId: string, table: TableName): Observable<void> {
-    return this.run((handle) =>
-      patchCheckpoint(handle.checkpoints, userId, table, { initialComplete: true }, this.clock()),
-    );
-  }
-
-  /** Pull these tables from the start again (e.g. a master-data re-sync); records are kept. */
-  resetCheckpoints(userId: string, tables: readonly TableName[]): Observable<void> {
-    return this.run((handle) => clearCheckpoints(handle.checkpoints, userId, tables, this.clock()));
-  }
-
-  // --- ownership --------------------------------------------------------------------------------
-
-  /**
-   * Run before anything local is shown: if the data belongs to another user (or to nobody
-   * recorded), wipes records, checkpoints and log, then records `userId` as the owner.
-   * Emits whether it wiped.
-   */
-  ensureOwner(userId: string): Observable<boolean> {
-    return this.run((handle) => takeOwnership(handle, userId));
-  }
-
-  owner(): Observable<string | null> {
-    return this.run((handle) => readOwner(handle));
-  }
-
   // --- helpers ----------------------------------------------------------------------------------
 
-  private run<R>(operation: (handle: LocalDbHandle) => Promise<R>): Observable<R> {
-    return defer(async () => operation(await this.database.open()));
-  }
+  private stamp = (): ChangeStamp => ({ changeId: this.newChangeId(), changedAt: this.clock() });
 
-  private withHandle<R>(read: (handle: LocalDbHandle) => Observable<R>): Observable<R> {
-    // switchMap: a read; the handle emits once, so there is never a previous inner to drop.
-    return defer(() => this.database.open()).pipe(switchMap(read));
-  }
-
+  /**
+   * A local write, refused for master tables and while the gate holds writes back (checked when
+   * the write runs, not when it was described), announced on `localWrites$` once committed.
+   */
   private localWrite(
     table: TableName,
-    write: (
-      handle: LocalDbHandle,
-      spec: TableSpec,
-      stamp: { changeId: string; changedAt: number },
-    ) => Promise<LocalWrite>,
+    write: (handle: LocalDbHandle, spec: TableSpec, stamp: ChangeStamp) => Promise<LocalWrite>,
   ): Observable<LocalWrite> {
     return this.run(async (handle) => {
-      const spec = specOf(handle, table);
-      // Checked when the write runs (subscription time), not when it was described.
-      if (spec.kind === 'master') throw new ReadOnlyTableError(table);
-      if (this.blocked()) throw new LocalWriteBlockedError(table);
-      const done = await write(handle, spec, {
-        changeId: this.newChangeId(),
-        changedAt: this.clock(),
-      });
+      const spec = this.writableSpec(handle, table);
+      const done = await write(handle, spec, this.stamp());
       this.writes.next(done);
       return done;
     });
   }
 
-  /**
-   * A dead-letter resolution is a local write: refused while the gate holds writes back, and
-   * announced on `localWrites$` when the engine has work to do (a push, or a pull to restore).
-   */
+  /** A resolution is a local write too; announced when it leaves something to push. */
   private resolveDeadLetter(
     table: TableName,
     resolve: (
       handle: LocalDbHandle,
       spec: TableSpec,
-      stamp: ChangeStamp,
+      stamp: () => ChangeStamp,
     ) => Promise<DeadLetterResolution>,
   ): Observable<DeadLetterResolution> {
     return this.run(async (handle) => {
-      const spec = specOf(handle, table);
-      if (spec.kind === 'master') throw new ReadOnlyTableError(table);
-      if (this.blocked()) throw new LocalWriteBlockedError(table);
-      const done = await resolve(handle, spec, {
-        changeId: this.newChangeId(),
-        changedAt: this.clock(),
-      });
-      if (done.result === 'pending' || done.result === 'refetch') {
+      const done = await resolve(handle, this.writableSpec(handle, table), this.stamp);
+      if (done.result === 'pending') {
         this.writes.next({ table, id: done.id, changeId: done.changeId, deleted: done.deleted });
       }
       return done;
     });
   }
 
-  private countAcrossTransactional(selector: Record<string, boolean>): Observable<number> {
-    return this.withHandle((handle) => {
-      const counts = handle.tables
-        .filter((spec) => spec.kind === 'transactional')
-        .map((spec) => handle.anyTable(spec.name).count({ selector }).$);
-      return counts.length === 0
-        ? of(0)
-        : combineLatest(counts).pipe(map((each) => each.reduce((sum, n) => sum + n, 0)));
-    }).pipe(shareReplay({ bufferSize: 1, refCount: true }));
+  private writableSpec(handle: LocalDbHandle, table: TableName): TableSpec {
+    const spec = specOf(handle, table);
+    if (spec.kind === 'master') throw new ReadOnlyTableError(table);
+    if (this.blocked()) throw new LocalWriteBlockedError(table);
+    return spec;
   }
-}
 
-function specOf(handle: LocalDbHandle, table: TableName): TableSpec {
-  const spec = handle.tables.find((candidate) => candidate.name === table);
-  if (!spec) throw new Error(`"${table}" is not a sync table of the registry`);
-  return spec;
+  private countLive(selector: Record<string, boolean>): Observable<number> {
+    return this.withHandle((handle) => countAcrossTransactional(handle, selector)).pipe(
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+  }
 }

@@ -8,6 +8,8 @@ import type {
   PushRequest,
   PushResponse,
   PushResult,
+  RecordsRequest,
+  RecordsResponse,
   ServerRecord,
 } from '../../../../contract/protocol';
 import {
@@ -18,23 +20,35 @@ import {
 } from '../../../../contract/tables';
 import { SyncError } from '../core';
 import type { SyncApi } from '../transport/sync-transport';
+import { decideChange, type EffectiveBase } from './fake-sync-rules';
 
-type Call = 'manifest' | 'pull' | 'push';
+type Call = 'manifest' | 'pull' | 'push' | 'records';
+type Body = PullRequest | PushRequest | RecordsRequest;
+
+/** An applied change as the server remembers it: its result and the version it wrote. */
+interface AppliedChange {
+  readonly table: TableName;
+  readonly id: string;
+  readonly written: ServerRecord;
+}
 
 /**
  * An in-memory sync server with the protocol's semantics (per-user revision counter, checkpoints
- * `r:<rev>`, conflicts on a stale base revision, idempotent change ids, read-only master tables),
- * for testing the phases against real RxDB without HTTP. Its answers are synchronous, wrapped in
- * `defer`, so it also runs under `TestScheduler`.
+ * `r:<rev>`, an epoch, the integrity rules: three-way merge, conflicts, prior changes, deletes
+ * of referenced records; idempotent change ids, read-only master tables), for testing the
+ * phases against real RxDB without HTTP. Its answers are synchronous, wrapped in `defer`, so it
+ * also runs under `TestScheduler`.
  */
 export class FakeSyncApi implements SyncApi {
   private rev = 0;
   private readonly tables = new Map<TableName, Map<string, ServerRecord>>();
-  private readonly applied = new Map<string, PushResult>();
+  private readonly applied = new Map<string, AppliedChange>();
   private readonly failures: { call: Call; error: SyncError; skip: number }[] = [];
   private readonly rejections = new Map<string, string>();
+  /** The server's identity; `replaceData()` changes it, as a restore from a backup does. */
+  epoch = 'epoch-1';
   /** Every request, in order, for assertions on round trips and checkpoints. */
-  readonly requests: { call: Call; body?: PullRequest | PushRequest }[] = [];
+  readonly requests: { call: Call; body?: Body }[] = [];
   /** Runs after a pull response is computed and before the client receives it. */
   beforePullResponse: (response: PullResponse) => void = () => undefined;
 
@@ -53,6 +67,17 @@ export class FakeSyncApi implements SyncApi {
       data: null,
       updatedAt: this.rev,
     });
+  }
+
+  /**
+   * The server's data replaced (a restore, a reset): everything forgotten, revisions from 0, a
+   * new epoch. Put the restored records back with `put()`.
+   */
+  replaceData(epoch: string): void {
+    this.tables.clear();
+    this.applied.clear();
+    this.rev = 0;
+    this.epoch = epoch;
   }
 
   get(table: TableName, id: string): ServerRecord | undefined {
@@ -99,6 +124,7 @@ export class FakeSyncApi implements SyncApi {
     return this.answer('pull', request, () => {
       let room = request.limit ?? 1000;
       const response: PullResponse = {
+        epoch: this.epoch,
         tables: request.tables.map(({ table, checkpoint }) => {
           const after = revOf(checkpoint);
           const changed = [...this.table(table).values()]
@@ -126,34 +152,89 @@ export class FakeSyncApi implements SyncApi {
     }));
   }
 
+  records(request: RecordsRequest): Observable<RecordsResponse> {
+    return this.answer('records', request, () => ({
+      epoch: this.epoch,
+      records: request.ids
+        .map((id) => this.get(request.table, id))
+        .filter((record) => record !== undefined),
+    }));
+  }
+
   private applyChange(change: PushChange): PushResult {
     const { table, id, changeId } = change;
     const earlier = this.applied.get(changeId);
-    if (earlier) return earlier;
+    // A re-sent change: its first outcome, with the record's version now.
+    if (earlier) return this.appliedResult(change, this.get(table, id) ?? earlier.written);
     const reason =
       this.rejections.get(`${table}|${id}`) ??
       (tableSpec(table).kind === 'master' ? `${table} is read-only` : undefined) ??
       (change.deleted ? undefined : validateRecord(table, change.data).join('; ') || undefined);
     if (reason) return { table, id, changeId, status: 'rejected', reason };
     const current = this.get(table, id);
-    // A change must be based on the live revision; a new record (null) on no live record.
-    const liveRev = current && !current.deleted ? current.rev : null;
-    if (change.baseRev !== liveRev) {
-      if (!current) return { table, id, changeId, status: 'rejected', reason: 'unknown record' };
-      return { table, id, changeId, status: 'conflict', server: current };
+    const decision = decideChange(
+      change,
+      current,
+      this.effectiveBase(change),
+      this.liveChildren(table, id),
+    );
+    switch (decision.kind) {
+      case 'conflict':
+        return {
+          table,
+          id,
+          changeId,
+          status: 'conflict',
+          server: current as ServerRecord,
+          fields: decision.fields,
+          reason: decision.reason,
+        };
+      case 'noop':
+        return this.remember(change, current as ServerRecord);
+      case 'delete':
+        this.remove(table, id);
+        return this.remember(change, this.get(table, id) as ServerRecord);
+      case 'write':
+        return this.remember(change, this.put(table, id, decision.data));
     }
-    if (change.deleted) this.remove(table, id);
-    else this.put(table, id, change.data ?? {});
-    const result: PushResult = { table, id, changeId, status: 'applied', rev: this.rev };
-    this.applied.set(changeId, result);
-    return result;
   }
 
-  private answer<T>(
-    call: Call,
-    body: PullRequest | PushRequest | undefined,
-    respond: () => T,
-  ): Observable<T> {
+  /** Rule 5: the newest version one of the change's priors wrote, else what it names. */
+  private effectiveBase(change: PushChange): EffectiveBase {
+    let base: EffectiveBase = { rev: change.baseRev, data: change.base ?? null };
+    for (const prior of change.priorChangeIds ?? []) {
+      const applied = this.applied.get(prior);
+      if (!applied || applied.table !== change.table || applied.id !== change.id) continue;
+      if (base.rev === null || applied.written.rev > base.rev) {
+        base = { rev: applied.written.rev, data: applied.written.data };
+      }
+    }
+    return base;
+  }
+
+  /** Live records of other tables referring to this one (rule 4). */
+  private liveChildren(table: TableName, id: string): number {
+    let count = 0;
+    for (const spec of SYNC_TABLES) {
+      for (const [field, fieldSpec] of Object.entries(spec.fields)) {
+        if (fieldSpec.references !== table) continue;
+        count += this.live(spec.name).filter((record) => record.data?.[field] === id).length;
+      }
+    }
+    return count;
+  }
+
+  private remember(change: PushChange, written: ServerRecord): PushResult {
+    this.applied.set(change.changeId, { table: change.table, id: change.id, written });
+    return this.appliedResult(change, written);
+  }
+
+  private appliedResult(change: PushChange, record: ServerRecord): PushResult {
+    const { table, id, changeId } = change;
+    return { table, id, changeId, status: 'applied', rev: record.rev, record };
+  }
+
+  private answer<T>(call: Call, body: Body | undefined, respond: () => T): Observable<T> {
     return defer(() => {
       this.requests.push({ call, body });
       const failure = this.failures.find((f) => f.call === call);

@@ -1,5 +1,5 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
-import { Injectable, inject } from '@angular/core';
+import { Injectable, InjectionToken, inject } from '@angular/core';
 import { catchError, type Observable, throwError, timeout, TimeoutError } from 'rxjs';
 import type {
   ManifestResponse,
@@ -7,6 +7,8 @@ import type {
   PullResponse,
   PushRequest,
   PushResponse,
+  RecordsRequest,
+  RecordsResponse,
 } from '../../../../contract/protocol';
 import { SyncError } from '../core';
 import { SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
@@ -16,7 +18,18 @@ export interface SyncApi {
   manifest(): Observable<ManifestResponse>;
   pull(request: PullRequest): Observable<PullResponse>;
   push(request: PushRequest): Observable<PushResponse>;
+  /** The server's current versions of some records (to resolve a dead letter: rule 6). */
+  records(request: RecordsRequest): Observable<RecordsResponse>;
 }
+
+/**
+ * The sync protocol the engine and the dead-letter resolver talk to: HTTP in the app; tests and
+ * the simulation provide an in-process server instead.
+ */
+export const SYNC_API = new InjectionToken<SyncApi>('SYNC_API', {
+  providedIn: 'root',
+  factory: () => inject(SyncTransport),
+});
 
 /**
  * The HTTP client of the sync protocol (docs/protocol.md). Every call has a timeout, and every
@@ -39,6 +52,10 @@ export class SyncTransport implements SyncApi {
 
   push(request: PushRequest): Observable<PushResponse> {
     return this.call(this.http.post<PushResponse>('/api/sync/push', request));
+  }
+
+  records(request: RecordsRequest): Observable<RecordsResponse> {
+    return this.call(this.http.post<RecordsResponse>('/api/sync/records', request));
   }
 
   private call<T>(request$: Observable<T>): Observable<T> {

@@ -49,9 +49,17 @@ describe('DeadLettersPanel', () => {
 
     expect(await (await card('w1')).getSubtitleText()).toContain('Conflict');
     expect(cells('w1', 'thead th')).toEqual(['Field', 'Yours', "Server's"]);
-    expect(cells('w1', 'tr.differs th')).toEqual(['title (differs)', 'status (differs)']);
+    expect(cells('w1', 'tr.differs th')).toEqual(['title both changed', 'status both changed']);
+    expect(cells('w1', '.clashes strong')).toEqual(['title, status']);
     expect(cells('w1', 'tr.differs td')).toEqual(['Mine', 'Theirs', 'open', 'done']);
     expect(await buttonsOf('w1')).toEqual(['Keep mine', "Use server's", 'Discard']);
+  });
+
+  it('marks a differing field the server did not name as clashing as a plain difference', async () => {
+    await render([conflictLetter('w1', { fields: ['status'] })]);
+
+    expect(cells('w1', 'tr.differs th')).toEqual(['title (differs)', 'status both changed']);
+    expect(cells('w1', 'tr.clash th')).toEqual(['status both changed']);
   });
 
   it('shows a rejection with its reason and attempts, and offers Retry', async () => {

@@ -11,6 +11,8 @@ export interface FieldRow {
   /** The server's value; '' for a rejection, which has no server version. */
   readonly theirs: string;
   readonly differs: boolean;
+  /** The server named this field as changed on both sides to different values. */
+  readonly clash: boolean;
 }
 
 /** Shown for a field a version doesn't have. */
@@ -23,16 +25,17 @@ export function compareVersions(letter: DeadLetter): FieldRow[] {
   if (server && (letter.localDeleted || server.deleted)) {
     const mine = letter.localDeleted ? 'yes' : 'no';
     const theirs = server.deleted ? 'yes' : 'no';
-    rows.push({ field: DELETED_FIELD, mine, theirs, differs: mine !== theirs });
+    rows.push({ field: DELETED_FIELD, mine, theirs, differs: mine !== theirs, clash: false });
   }
+  const clashing = new Set(letter.fields);
   for (const field of Object.keys(tableSpec(letter.table).fields)) {
     const mine = show(letter.localDeleted ? undefined : letter.local[field]);
     if (!server) {
-      rows.push({ field, mine, theirs: '', differs: false });
+      rows.push({ field, mine, theirs: '', differs: false, clash: false });
       continue;
     }
     const theirs = show(server.data?.[field]);
-    rows.push({ field, mine, theirs, differs: mine !== theirs });
+    rows.push({ field, mine, theirs, differs: mine !== theirs, clash: clashing.has(field) });
   }
   return rows;
 }

@@ -14,8 +14,8 @@ export function resolvedNotice(choice: DeadLetterChoice, resolution: DeadLetterR
     case 'synced':
       return `${what}: now the server's version.`;
     case 'removed':
-      return `${what}: local change discarded.`;
-    case 'refetch':
-      return `${what}: local change discarded; the server's version comes back with the next sync.`;
+      return choice === 'keepMine'
+        ? `${what}: deleted on both sides, nothing left to send.`
+        : `${what}: local change discarded; the server no longer has it.`;
   }
 }

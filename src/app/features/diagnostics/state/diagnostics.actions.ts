@@ -1,10 +1,9 @@
 import { createActionGroup, props } from '@ngrx/store';
 
-import type { DeadLetterResolution } from '../../../sync';
+import type { DeadLetterChoice, DeadLetterResolution } from '../../../sync';
 import type { TimelineEvent } from '../timeline/timeline';
 
-/** The four ways out of a dead letter, as the user names them. */
-export type DeadLetterChoice = 'keepMine' | 'useServer' | 'retry' | 'discard';
+export type { DeadLetterChoice };
 
 export interface DeadLetterKey {
   readonly table: DeadLetterResolution['table'];

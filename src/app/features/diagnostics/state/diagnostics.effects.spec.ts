@@ -8,8 +8,10 @@ import { TestScheduler } from 'rxjs/testing';
 
 import {
   DeadLetterNotFoundError,
+  DeadLetterResolver,
+  ResolutionUnavailableError,
   SyncEngine,
-  SyncStore,
+  type DeadLetterChoice,
   type DeadLetterResolution,
   type SyncEvent,
 } from '../../../sync';
@@ -34,19 +36,14 @@ const pending: DeadLetterResolution = { ...key, result: 'pending', changeId: 'c2
 describe('diagnostics effects', () => {
   let actions$: Observable<Action>;
   let scheduler: TestScheduler;
-  let store: jasmine.SpyObj<SyncStore>;
+  let resolver: jasmine.SpyObj<DeadLetterResolver>;
   let dialog: jasmine.SpyObj<MatDialog>;
   let toastr: jasmine.SpyObj<ToastrService>;
   let events$: Observable<SyncEvent>;
 
   beforeEach(() => {
     scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    store = jasmine.createSpyObj<SyncStore>('SyncStore', [
-      'keepLocalVersion',
-      'useServerVersion',
-      'retryDeadLetter',
-      'discardLocalChange',
-    ]);
+    resolver = jasmine.createSpyObj<DeadLetterResolver>('DeadLetterResolver', ['resolve']);
     dialog = jasmine.createSpyObj<MatDialog>('MatDialog', ['open']);
     toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['success', 'error']);
     const engine = {
@@ -57,7 +54,7 @@ describe('diagnostics effects', () => {
     TestBed.configureTestingModule({
       providers: [
         provideMockActions(() => actions$),
-        { provide: SyncStore, useValue: store },
+        { provide: DeadLetterResolver, useValue: resolver },
         { provide: SyncEngine, useValue: engine },
         { provide: MatDialog, useValue: dialog },
         { provide: ToastrService, useValue: toastr },
@@ -83,11 +80,14 @@ describe('diagnostics effects', () => {
     });
   });
 
+  /** The resolver answers each choice with its own stream. */
+  const answers = (streams: Partial<Record<DeadLetterChoice, Observable<DeadLetterResolution>>>) =>
+    resolver.resolve.and.callFake((choice) => streams[choice] as Observable<DeadLetterResolution>);
+
   describe('resolveDeadLetter$', () => {
-    it('calls the store action that matches the click, and reports the resolution', () => {
+    it('asks the resolver for the choice that matches the click, and reports it', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
-        store.keepLocalVersion.and.returnValue(cold('--r|', { r: pending }));
-        store.retryDeadLetter.and.returnValue(cold('-r|', { r: pending }));
+        answers({ keepMine: cold('--r|', { r: pending }), retry: cold('-r|', { r: pending }) });
         actions$ = hot('-k-t', {
           k: DeadLetterActions.keepMineClicked(key),
           t: DeadLetterActions.retryClicked({ table: 'workOrders', id: 'w2' }),
@@ -97,17 +97,34 @@ describe('diagnostics effects', () => {
           b: DeadLetterStoreActions.resolved({ choice: 'retry', resolution: pending }),
         });
       });
-      expect(store.keepLocalVersion).toHaveBeenCalledWith('workOrders', 'w1');
-      expect(store.retryDeadLetter).toHaveBeenCalledWith('workOrders', 'w2');
+      expect(resolver.resolve.calls.allArgs()).toEqual([
+        ['keepMine', 'workOrders', 'w1'],
+        ['retry', 'workOrders', 'w2'],
+      ]);
+    });
+
+    it('reports an offline resolution as a failure with its message', () => {
+      const offline = new ResolutionUnavailableError('Nothing was changed: offline');
+      scheduler.run(({ cold, hot, expectObservable }) => {
+        answers({ keepMine: cold('-#', {}, offline) });
+        actions$ = hot('-k', { k: DeadLetterActions.keepMineClicked(key) });
+        expectObservable(run(() => resolveDeadLetter$())).toBe('--f', {
+          f: DeadLetterStoreActions.resolveFailed({
+            ...key,
+            choice: 'keepMine',
+            message: offline.message,
+          }),
+        });
+      });
     });
 
     it('maps a refused resolution to a failure and keeps listening', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const refused = new DeadLetterNotFoundError('workOrders', 'w1', 'conflict');
-        store.useServerVersion.and.returnValue(cold('-#', {}, refused));
-        store.discardLocalChange.and.returnValue(
-          cold('-r|', { r: { ...pending, result: 'removed', changeId: '' } }),
-        );
+        answers({
+          useServer: cold('-#', {}, refused),
+          discard: cold('-r|', { r: { ...pending, result: 'removed', changeId: '' } }),
+        });
         actions$ = hot('-u-d', {
           u: DeadLetterActions.useServerClicked(key),
           d: DiscardDialogActions.discardConfirmed(key),
@@ -131,7 +148,7 @@ describe('diagnostics effects', () => {
         actions$ = hot('-d', { d: DeadLetterActions.discardClicked(key) });
         expectObservable(run(() => resolveDeadLetter$())).toBe('--');
       });
-      expect(store.discardLocalChange).not.toHaveBeenCalled();
+      expect(resolver.resolve).not.toHaveBeenCalled();
     });
   });
 

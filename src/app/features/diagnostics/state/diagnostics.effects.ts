@@ -2,9 +2,9 @@ import { inject } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { ToastrService } from 'ngx-toastr';
-import { catchError, exhaustMap, filter, map, mergeMap, of, tap, type Observable } from 'rxjs';
+import { catchError, exhaustMap, filter, map, mergeMap, of, tap } from 'rxjs';
 
-import { SyncEngine, SyncStore, type DeadLetterResolution } from '../../../sync';
+import { DeadLetterResolver, SyncEngine } from '../../../sync';
 import { DiscardDialog } from '../dead-letters/discard-dialog';
 import { toTimelineEvent } from '../timeline/timeline';
 import {
@@ -49,18 +49,13 @@ export const confirmDiscard$ = createEffect(
   { functional: true },
 );
 
-const RESOLVERS: Record<
-  DeadLetterChoice,
-  (store: SyncStore, key: DeadLetterKey) => Observable<DeadLetterResolution>
-> = {
-  keepMine: (store, { table, id }) => store.keepLocalVersion(table, id),
-  useServer: (store, { table, id }) => store.useServerVersion(table, id),
-  retry: (store, { table, id }) => store.retryDeadLetter(table, id),
-  discard: (store, { table, id }) => store.discardLocalChange(table, id),
-};
-
+/**
+ * Each click goes to the engine's resolver, which fetches the server's current version first
+ * (rule 6: never the copy kept with the dead letter) and fails with a readable message, having
+ * changed nothing, when the server can't be reached.
+ */
 export const resolveDeadLetter$ = createEffect(
-  (actions$ = inject(Actions), store = inject(SyncStore)) => {
+  (actions$ = inject(Actions), resolver = inject(DeadLetterResolver)) => {
     return actions$.pipe(
       ofType(
         DeadLetterActions.keepMineClicked,
@@ -68,12 +63,13 @@ export const resolveDeadLetter$ = createEffect(
         DeadLetterActions.retryClicked,
         DiscardDialogActions.discardConfirmed,
       ),
-      // mergeMap: each resolution is one atomic write of its own record, so resolutions of
-      // different records are independent; a repeat on the same record is refused by the store.
+      // mergeMap: each resolution is one fetch and one atomic write of its own record, so
+      // resolutions of different records are independent; a repeat on the same record is
+      // refused by the store.
       mergeMap((action) => {
         const choice = choiceOf(action.type);
         const key: DeadLetterKey = { table: action.table, id: action.id };
-        return RESOLVERS[choice](store, key).pipe(
+        return resolver.resolve(choice, key.table, key.id).pipe(
           map((resolution) => DeadLetterStoreActions.resolved({ choice, resolution })),
           catchError((error: unknown) =>
             of(DeadLetterStoreActions.resolveFailed({ ...key, choice, message: messageOf(error) })),

@@ -1,0 +1,61 @@
+/**
+ * The live reads of the repository: records as features see them (no metadata, no local
+ * deletions), and the counts the badge shows.
+ */
+import type { MangoQuery } from 'rxdb';
+import { combineLatest, distinctUntilChanged, map, of, type Observable } from 'rxjs';
+
+import type { TableSpec } from '../../../../contract/tables';
+import type { LocalDbHandle } from './local-database';
+import type { SyncDoc } from './local-schemas';
+import { sameValue, toPlainRecord, type PlainRecord } from './sync-records';
+
+/** The table's records matching `query`, without local deletions, live. */
+export function watchPlainRecords(
+  handle: LocalDbHandle,
+  spec: TableSpec,
+  query: Pick<MangoQuery<SyncDoc>, 'selector' | 'sort' | 'limit' | 'skip'>,
+): Observable<PlainRecord[]> {
+  const selector = { ...(query.selector ?? {}), localDeleted: false };
+  return handle
+    .anyTable(spec.name)
+    .find({ ...query, selector } as MangoQuery<SyncDoc>)
+    .$.pipe(map((docs) => docs.map((doc) => toPlainRecord(spec, doc))));
+}
+
+/**
+ * One record, live: null while it is absent or deleted locally. Emits only when the record's
+ * id or fields change, not on metadata-only writes (a push result, a pull of the same version),
+ * so a form watching it reacts to real changes only.
+ */
+export function watchPlainRecord(
+  handle: LocalDbHandle,
+  spec: TableSpec,
+  id: string,
+): Observable<PlainRecord | null> {
+  return handle
+    .anyTable(spec.name)
+    .findOne(id)
+    .$.pipe(
+      map((doc) => (doc && !doc.localDeleted ? toPlainRecord(spec, doc) : null)),
+      distinctUntilChanged((a, b) => sameRecord(spec, a, b)),
+    );
+}
+
+function sameRecord(spec: TableSpec, a: PlainRecord | null, b: PlainRecord | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Object.keys(spec.fields).every((field) => sameValue(a[field], b[field]));
+}
+
+/** Documents of every transactional table matching `selector`, counted live. */
+export function countAcrossTransactional(
+  handle: LocalDbHandle,
+  selector: Record<string, boolean>,
+): Observable<number> {
+  const counts = handle.tables
+    .filter((spec) => spec.kind === 'transactional')
+    .map((spec) => handle.anyTable(spec.name).count({ selector }).$);
+  return counts.length === 0
+    ? of(0)
+    : combineLatest(counts).pipe(map((each) => each.reduce((sum, n) => sum + n, 0)));
+}
