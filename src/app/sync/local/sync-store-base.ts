@@ -24,7 +24,9 @@ export type PulledBatchResult = PullWriteCounts & {
 export abstract class SyncStoreBase {
   protected readonly database = inject(LocalDatabase);
   protected readonly clock = inject(LOCAL_CLOCK);
-  private readonly pullHooks = inject(PULL_WRITE_HOOKS);
+  // Optional: a store built with Injector.create (the simulation, in Node) has no root injector
+  // to run the token's factory in, and providers written before the token existed still work.
+  private readonly pullHooks = inject(PULL_WRITE_HOOKS, { optional: true }) ?? {};
 
   // --- pull -------------------------------------------------------------------------------------
 
