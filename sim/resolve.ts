@@ -1,11 +1,12 @@
 /**
- * A dead-letter resolution as the Diagnostics page runs it: the server's current version is
- * fetched when the user acts (rule 6), then the store resolves against it.
+ * A dead-letter resolution as the Diagnostics page runs it, through the app's own resolver: the
+ * server's current version is fetched when the user acts (rule 6), then the store resolves.
  */
 import { firstValueFrom } from 'rxjs';
 
-import type { ServerRecord } from '../contract/protocol';
 import type { TableName } from '../contract/tables';
+import { resolveDeadLetter, type DeadLetterChoice } from '../src/app/sync/engine/dead-letter-resolver';
+import type { SyncApi } from '../src/app/sync/transport/sync-transport';
 import type { LocalDoc, SimDevice } from './sim-device';
 
 /** What the resolution did to the user's local change. */
@@ -14,34 +15,21 @@ export type ResolveOutcome = 'keepMine' | 'dropped' | 'retried' | 'refused';
 export async function resolveOnDevice(
   device: SimDevice,
   letter: LocalDoc & { table: TableName },
-  action: 'keepMine' | 'useServer' | 'retry' | 'discard',
+  choice: DeadLetterChoice,
 ): Promise<ResolveOutcome> {
-  const store = device.store;
   const isConflict = letter.syncConflict !== null;
+  // The page offers "Keep mine" and "Use server's" for conflicts, "Retry" for rejections.
+  if (isConflict && choice === 'retry') return 'refused';
+  const action: DeadLetterChoice = !isConflict && choice === 'keepMine' ? 'retry' : !isConflict && choice === 'useServer' ? 'discard' : choice;
   try {
-    if (action === 'retry' || (!isConflict && action === 'keepMine')) {
-      if (isConflict) return 'refused';
-      await firstValueFrom(store.retryDeadLetter(letter.table, letter.id));
-      return 'retried';
-    }
-    const current = await fetchCurrent(device, letter.table, letter.id);
-    if (action === 'keepMine') {
-      await firstValueFrom(store.keepLocalVersion(letter.table, letter.id, current));
-      return 'keepMine';
-    }
-    if (action === 'useServer' && isConflict) {
-      await firstValueFrom(store.useServerVersion(letter.table, letter.id, current));
-    } else {
-      await firstValueFrom(store.discardLocalChange(letter.table, letter.id, current));
-    }
-    return 'dropped';
+    const deps = { store: device.store, api: device.network as unknown as SyncApi };
+    await firstValueFrom(resolveDeadLetter(deps, action, letter.table, letter.id));
   } catch (error) {
-    if (error instanceof Error && /DeadLetterNotFound|SyncError/.test(error.name)) return 'refused';
+    if (error instanceof Error && /DeadLetterNotFound|ResolutionUnavailable|SyncError/.test(error.name)) {
+      return 'refused';
+    }
     throw error;
   }
-}
-
-async function fetchCurrent(device: SimDevice, table: TableName, id: string): Promise<ServerRecord | null> {
-  const response = await firstValueFrom(device.network.records({ table, ids: [id] }));
-  return response.records.find((record) => record.id === id) ?? null;
+  if (action === 'retry') return 'retried';
+  return action === 'keepMine' ? 'keepMine' : 'dropped';
 }
