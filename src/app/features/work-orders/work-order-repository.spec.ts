@@ -63,7 +63,10 @@ describe('WorkOrderRepository (RxDB)', () => {
       repository.save(draft({ newLines: [line('l1', 'wo-1'), line('l2', 'wo-1')] })),
     );
     await firstValueFrom(repository.save(edit({ newLines: [], removedLineIds: ['l2', 'gone'] })));
-    expect((await docs('workOrderLines')).map((l) => l.id)).toEqual(['l1']);
+    expect(await firstValueFrom(store.watchTable('workOrderLines'))).toEqual([line('l1', 'wo-1')]);
+    // Kept as a pending deletion until the server acknowledges it (rule 3).
+    const removed = (await docs('workOrderLines')).find((l) => l.id === 'l2');
+    expect([removed?.localDeleted, removed?.syncPending]).toEqual([true, true]);
     const markers = await firstValueFrom(repository.watchMarkers());
     expect(markers.get('wo-1')).toEqual({ marker: 'pending', error: '' });
   });
@@ -121,7 +124,7 @@ describe('WorkOrderRepository (RxDB)', () => {
     subscription.unsubscribe();
   });
 
-  it('deletes a work order with its lines; synced ones wait to be pushed', async () => {
+  it('deletes a work order with its lines, each a pending deletion until the server has it', async () => {
     const synced: ServerRecord = serverWorkOrder('wo-9', 3);
     const syncedLine: ServerRecord = {
       id: 'l9',
@@ -139,15 +142,15 @@ describe('WorkOrderRepository (RxDB)', () => {
 
     expect(await firstValueFrom(store.watchTable('workOrders'))).toEqual([]);
     expect(await firstValueFrom(store.watchTable('workOrderLines'))).toEqual([]);
-    // Never pushed: gone for good. Pushed before: kept as pending deletions for the server.
+    // Pushed before or not (its create may have landed with the answer lost): each is kept as
+    // a pending deletion, removed for real once the server applies it (rule 3).
     const left = [...(await docs('workOrders')), ...(await docs('workOrderLines'))];
-    expect(left.map((doc) => [doc.id, doc.localDeleted, doc.syncPending])).toEqual([
-      ['wo-9', true, true],
+    expect(left.map((doc) => [doc.id, doc.localDeleted, doc.syncPending]).sort()).toEqual([
+      ['l1', true, true],
       ['l9', true, true],
+      ['wo-1', true, true],
+      ['wo-9', true, true],
     ]);
-    // The pending line deletion still marks nothing in the list: its order is gone too.
-    const markers = await firstValueFrom(repository.watchMarkers());
-    expect(markers.has('wo-1')).toBeFalse();
   });
 
   it('marks dead letters over pending changes', async () => {
