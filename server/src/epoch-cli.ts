@@ -37,9 +37,19 @@ export async function runEpochCommand(db: Db, command: EpochCommand): Promise<st
   return command === 'rotate' ? rotateEpoch(db) : readEpoch(db);
 }
 
-async function openConfiguredStore(): Promise<{ db: Db; where: string }> {
-  const repoRoot = path.resolve(__dirname, '..', '..');
-  const { app } = readConfig(process.env, repoRoot);
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where the command reads its settings and writes its answers; the process's own by default. */
+export interface EpochCliIo {
+  readonly env: Env;
+  /** Anchors the relative defaults (.sync-data/), as for the server. */
+  readonly repoRoot: string;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+async function openConfiguredStore(io: EpochCliIo): Promise<{ db: Db; where: string }> {
+  const { app } = readConfig(io.env, io.repoRoot);
   if (app.databaseUrl) return { db: openPostgres(app.databaseUrl), where: 'PostgreSQL' };
   const dataDir = app.dataDir ?? 'memory';
   // Opening a directory that holds no store would create an empty one, with an epoch nobody sees.
@@ -49,19 +59,27 @@ async function openConfiguredStore(): Promise<{ db: Db; where: string }> {
   return { db: await openPglite(dataDir), where: `the embedded store in ${dataDir}` };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** The whole command: its exit code, 2 for a usage error, 1 when the store can't be used. */
+export async function epochCli(argv: readonly string[], io: EpochCliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (!isEpochCommand(command) || rest.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+    io.err(`${USAGE}\n`);
     return 2;
   }
-  const { db, where } = await openConfiguredStore();
+  let store: { db: Db; where: string };
+  try {
+    store = await openConfiguredStore(io);
+  } catch (error) {
+    io.err(`epoch: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const { db, where } = store;
   try {
     const before = command === 'rotate' ? await runEpochCommand(db, 'show') : undefined;
     const epoch = await runEpochCommand(db, command);
     // The epoch alone on stdout, for scripts; what happened on stderr, for people.
-    process.stdout.write(`${epoch}\n`);
-    process.stderr.write(
+    io.out(`${epoch}\n`);
+    io.err(
       before === undefined
         ? `epoch of ${where}\n`
         : `epoch of ${where} rotated (was ${before}): clients pull everything again\n`,
@@ -73,9 +91,15 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  epochCli(process.argv.slice(2), {
+    env: process.env,
+    repoRoot: path.resolve(__dirname, '..', '..'),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  }).then(
     (code) => process.exit(code),
     (error: unknown) => {
+      // A failure past opening the store (a broken connection mid-way): say it, fail.
       process.stderr.write(`epoch: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
     },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { MAX_PUSH_BATCH } from '../../contract/protocol';
+import { MAX_PUSH_BATCH, MAX_RECORDS_IDS } from '../../contract/protocol';
 import { call, change, login, startTestApp, workOrder } from './helpers';
 
 let app: FastifyInstance;
@@ -28,7 +28,7 @@ after(() => app.close());
 
 interface Case {
   name: string;
-  url: '/api/sync/pull' | '/api/sync/push' | '/api/auth/login';
+  url: '/api/sync/pull' | '/api/sync/push' | '/api/sync/records' | '/api/auth/login';
   body?: unknown;
   rawBody?: string;
   contentType?: string;
@@ -258,6 +258,94 @@ const CASES: Case[] = [
     message: /more than 500 items/,
   },
   {
+    name: 'base as an array',
+    url: '/api/sync/push',
+    body: pushOf([{ ...valid(), base: [] }]),
+    status: 400,
+    message: /base must be object,null/,
+  },
+  {
+    name: 'priorChangeIds not an array',
+    url: '/api/sync/push',
+    body: pushOf([{ ...valid(), priorChangeIds: 'c-1' }]),
+    status: 400,
+    message: /priorChangeIds must be array/,
+  },
+  {
+    name: 'an empty prior changeId',
+    url: '/api/sync/push',
+    body: pushOf([{ ...valid(), priorChangeIds: [''] }]),
+    status: 400,
+    message: /priorChangeIds\/0 must NOT have fewer than 1 characters/,
+  },
+  {
+    name: 'an unknown records table',
+    url: '/api/sync/records',
+    body: { table: 'invoices', ids: ['x'] },
+    status: 400,
+    message: /^body\/table must be one of: customers, products, workOrders, workOrderLines$/,
+  },
+  {
+    name: 'no records ids',
+    url: '/api/sync/records',
+    body: { table: 'workOrders', ids: [] },
+    status: 400,
+    message: /^body\/ids must NOT have fewer than 1 items$/,
+  },
+  {
+    name: `more than ${MAX_RECORDS_IDS} records ids`,
+    url: '/api/sync/records',
+    body: {
+      table: 'workOrders',
+      ids: Array.from({ length: MAX_RECORDS_IDS + 1 }, (_, i) => `${i}`),
+    },
+    status: 400,
+    message: /^body\/ids must NOT have more than 500 items$/,
+  },
+  {
+    name: 'a records id over 64 characters',
+    url: '/api/sync/records',
+    body: { table: 'workOrders', ids: ['x'.repeat(65)] },
+    status: 400,
+    message: /more than 64/,
+  },
+  {
+    name: 'an empty records id',
+    url: '/api/sync/records',
+    body: { table: 'workOrders', ids: [''] },
+    status: 400,
+    message: /ids\/0 must NOT have fewer than 1 characters/,
+  },
+  {
+    name: 'a records id that is not a string',
+    url: '/api/sync/records',
+    body: { table: 'workOrders', ids: [42] },
+    status: 400,
+    message: /ids\/0 must be string/,
+  },
+  {
+    name: 'records without ids',
+    url: '/api/sync/records',
+    body: { table: 'workOrders' },
+    status: 400,
+    message: /missing the property "ids"/,
+  },
+  {
+    name: 'an unknown envelope field (records)',
+    url: '/api/sync/records',
+    body: { table: 'workOrders', ids: ['wo-000001'], since: 3 },
+    status: 400,
+    message: /unknown property "since"/,
+  },
+  {
+    name: 'records as plain text',
+    url: '/api/sync/records',
+    rawBody: 'wo-000001',
+    contentType: 'text/plain',
+    status: 415,
+    message: /content-type/,
+  },
+  {
     name: 'a NUL in a username',
     url: '/api/auth/login',
     body: { username: 'al\u0000ice', password: 'x' },
@@ -325,11 +413,20 @@ describe('fuzzing', () => {
         id: fc.oneof(fc.string({ maxLength: 70 }), fc.integer()),
         changeId: fc.string({ maxLength: 5 }),
         baseRev: fc.oneof(fc.constant(null), fc.integer({ min: -2, max: 5 }), fc.string()),
+        base: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 })),
+        priorChangeIds: fc.oneof(fc.array(fc.string({ maxLength: 5 })), fc.jsonValue()),
         deleted: fc.oneof(fc.boolean(), fc.constant(null)),
         data: fc.oneof(
           fc.constant(null),
           fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })),
         ),
+      },
+      { requiredKeys: [] },
+    );
+    const anyRecords = fc.record(
+      {
+        table,
+        ids: fc.oneof(fc.array(fc.oneof(fc.string({ maxLength: 70 }), fc.integer())), fc.string()),
       },
       { requiredKeys: [] },
     );
@@ -350,6 +447,7 @@ describe('fuzzing', () => {
             fc.oneof(fc.record({ changes: fc.array(anyChange, { maxLength: 3 }) }), fc.jsonValue()),
           ),
           fc.tuple(fc.constant('/api/sync/pull'), fc.oneof(anyPull, fc.jsonValue())),
+          fc.tuple(fc.constant('/api/sync/records'), fc.oneof(anyRecords, fc.jsonValue())),
         ),
         async ([url, body]) => {
           const response = await call(app, 'POST', url, { token, body });

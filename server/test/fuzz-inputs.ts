@@ -128,13 +128,15 @@ const fieldValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
-const recordData = fc.oneof(
+/** Objects (or null) only: what passes the envelope schema, for `data` and `base`. */
+const recordFields = fc.oneof(
   fc.constant(null),
   fc.record({ title: fc.string({ maxLength: 10 }), customerId: fieldValue, status: fieldValue }),
   fc.record({ workOrderId: fieldValue, productId: fieldValue, quantity: fieldValue }),
   fc.dictionary(fc.string({ maxLength: 12 }), fieldValue, { maxKeys: 4 }),
-  fc.jsonValue({ maxDepth: 2 }),
 );
+
+const recordData = fc.oneof({ arbitrary: recordFields, weight: 4 }, fc.jsonValue({ maxDepth: 2 }));
 
 const pushChange = fc.record(
   {
@@ -152,6 +154,16 @@ const pushChange = fc.record(
     ),
     deleted: fc.oneof({ arbitrary: fc.boolean(), weight: 8 }, fc.constant(null)),
     data: recordData,
+    base: fc.oneof({ arbitrary: recordFields, weight: 9 }, fc.jsonValue({ maxDepth: 2 })),
+    priorChangeIds: fc.oneof(
+      {
+        arbitrary: fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 6 }), fc.uuid()), {
+          maxLength: 20,
+        }),
+        weight: 9,
+      },
+      fc.jsonValue({ maxDepth: 1 }),
+    ),
   },
   { requiredKeys: ['table', 'id', 'changeId', 'baseRev', 'deleted', 'data'] },
 );
@@ -164,6 +176,47 @@ const pushBody = fc.oneof(
   ),
   // Over the batch limit: one change repeated (cheap to build, refused before any query).
   pushChange.map((one) => ({ changes: Array.from({ length: MAX_PUSH_BATCH + 1 }, () => one) })),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+
+const recordsBody = fc.oneof(
+  {
+    arbitrary: fc.record({
+      table,
+      ids: fc.array(
+        fc.oneof(
+          fc.constantFrom('wo-000001', 'cus-000001', 'wol-000001', 'never-had'),
+          fc.string({ minLength: 1, maxLength: 64 }),
+        ),
+        { minLength: 1, maxLength: 5 },
+      ),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record(
+      {
+        table,
+        ids: fc.oneof(
+          {
+            arbitrary: fc.array(
+              fc.oneof(
+                fc.constantFrom('wo-000001', 'cus-000001', 'wol-000001', 'never-had'),
+                fc.string({ maxLength: 70 }),
+              ),
+              { maxLength: 5 },
+            ),
+            weight: 6,
+          },
+          fc.array(fc.constant('wo-000001'), { minLength: 499, maxLength: 502 }),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+        x: fc.jsonValue({ maxDepth: 1 }),
+      },
+      { requiredKeys: ['table', 'ids'] },
+    ),
+    weight: 2,
+  },
   fc.jsonValue({ maxDepth: 3 }),
 );
 
@@ -220,6 +273,7 @@ export const ENDPOINTS: { path: string; requests: fc.Arbitrary<FuzzRequest> }[] 
   { path: '/api/sync/pull', requests: request('POST', pullBody) },
   { path: '/api/sync/push', requests: request('POST', pushBody) },
   { path: '/api/health', requests: request('GET', anyJson) },
+  { path: '/api/sync/records', requests: request('POST', recordsBody) },
 ];
 
 /** Paths next to the real ones: unknown routes, encodings, traversal. */

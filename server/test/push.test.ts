@@ -163,7 +163,10 @@ describe('push: conflict', () => {
       ])
     ).results[0];
     assert.equal(result?.status, 'conflict');
-    const server = (result as Extract<PushResult, { status: 'conflict' }>).server;
+    const { server, fields, reason } = result as Extract<PushResult, { status: 'conflict' }>;
+    // No `base` to merge with (integrity.test.ts has the merges): every differing field counts.
+    assert.deepEqual(fields, ['customerId']);
+    assert.match(reason, /no base/);
     assert.equal(server.rev, first + 1);
     assert.deepEqual(server.data, workOrder('cus-000003'));
     assert.equal(await revision(), before, 'a conflict takes no revision');
