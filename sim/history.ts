@@ -57,7 +57,18 @@ export async function runHistory(history: History, seedKey: string): Promise<His
   };
   const serverVersion = async (table: TableName, id: string): Promise<ServerRecord | undefined> =>
     (await serverRecords(server, userId)).get(`${table}|${id}`);
-  const context = (step: number, where: string): ActionContext => ({ ledger, forms, step, where, serverVersion });
+  const serverLines = async (orderId: string): Promise<ServerRecord[]> =>
+    [...(await serverRecords(server, userId)).values()].filter(
+      (record) => record.table === 'workOrderLines' && !record.deleted && record.data?.['workOrderId'] === orderId,
+    );
+  const context = (step: number, where: string): ActionContext => ({
+    ledger,
+    forms,
+    step,
+    where,
+    serverVersion,
+    serverLines,
+  });
   const violations: string[] = [];
   let answered = 0;
   let backup: UserSnapshot | null = null;

@@ -153,7 +153,7 @@ export function describeStep(step: Step): string {
     case 'sync': {
       const faults = step.faults.length ? ` faults (${step.faults.map((f) => f ?? '-').join(', ')})` : '';
       const crash = step.crashAfterWrites === null ? '' : ` crash after ${step.crashAfterWrites} writes`;
-      const during = step.during ? ` while waiting: [${describeStep(step.during)}]` : '';
+      const during = step.during ? ` while waiting: [${describeStep({ ...step.during, d: step.d })}]` : '';
       return `${device(step.d)}: sync${faults}${crash}${during}`;
     }
     case 'backup':

@@ -22,6 +22,8 @@ export interface ActionContext {
   readonly where: string;
   /** The server's current version of a record (what a resolution fetches), for the ledger. */
   readonly serverVersion: (table: TableName, id: string) => Promise<ServerRecord | undefined>;
+  /** The server's live lines of an order, for the ledger. */
+  readonly serverLines: (orderId: string) => Promise<ServerRecord[]>;
 }
 
 const CUSTOMER = 'cus-000001';
@@ -129,7 +131,16 @@ export async function resolveDeadLetter(
   const server = await context.serverVersion(letter.table, letter.id);
   const done = await resolveOnDevice(device, letter, action);
   if (done === 'refused') return;
-  if (done === 'keepMine') context.ledger.told(key, server?.data ?? null, context.step);
+  if (done === 'keepMine') {
+    context.ledger.told(key, server?.data ?? null, context.step);
+    // Keeping a deletion of an order the server says has lines deletes those lines too: the
+    // conflict told the user so.
+    if (letter.table === 'workOrders' && letter.localDeleted) {
+      for (const line of await context.serverLines(letter.id)) {
+        context.ledger.told(`workOrderLines|${line.id}`, line.data, context.step);
+      }
+    }
+  }
   else if (done === 'dropped') context.ledger.told(key, letter, context.step);
   else context.ledger.told(key, null, context.step);
 }
