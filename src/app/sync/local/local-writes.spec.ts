@@ -252,7 +252,7 @@ describe('SyncStore local writes', () => {
     await lastValueFrom(
       store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 4)], 'cp'),
     );
-    const seen = new ReplaySubject<unknown>();
+    const seen = new ReplaySubject<unknown>(10);
     const subscription = store.watchRecord('workOrders', 'w1').subscribe(seen);
     const emitted = (count: number) => firstValueFrom(seen.pipe(take(count), toArray()));
 

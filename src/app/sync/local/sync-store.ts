@@ -14,7 +14,6 @@ import { Subject, shareReplay, type Observable } from 'rxjs';
 import type { PushChange, PushResult, ServerRecord } from '../../../../contract/protocol';
 import type { TableName, TableRecordMap, TableSpec } from '../../../../contract/tables';
 import { softDeleteReferencing } from './cascade';
-import * as checkpoints from './checkpoint-store';
 import * as deadLetters from './dead-letters';
 import type { DeadLetter, DeadLetterResolution } from './dead-letters';
 import type { LocalDbHandle } from './local-database';

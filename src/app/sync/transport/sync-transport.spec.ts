@@ -5,7 +5,7 @@ import { TimeoutError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { SyncError } from '../core';
 import { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
-import { SyncTransport, toTransportError } from './sync-transport';
+import { SYNC_API, SyncTransport, toTransportError } from './sync-transport';
 
 describe('SyncTransport', () => {
   let backend: HttpTestingController;
@@ -59,6 +59,27 @@ describe('SyncTransport', () => {
     expect((failure as SyncError).status).toBe(503);
     expect((failure as SyncError).message).toBe('down for maintenance');
     expect((failure as SyncError).transient).toBeTrue();
+  });
+
+  it('fetches the current versions of records (rule 6) with POST /api/sync/records', () => {
+    const transport = setUp();
+    const received: unknown[] = [];
+    transport
+      .records({ table: 'workOrders', ids: ['w1', 'w2'] })
+      .subscribe((response) => received.push(response));
+    const request = backend.expectOne({ method: 'POST', url: '/api/sync/records' });
+    expect(request.request.body).toEqual({ table: 'workOrders', ids: ['w1', 'w2'] });
+    const answer = {
+      epoch: 'e1',
+      records: [{ id: 'w1', rev: 3, deleted: true, data: null, updatedAt: 1 }],
+    };
+    request.flush(answer);
+    expect(received).toEqual([answer]);
+  });
+
+  it('is the default SYNC_API', () => {
+    const transport = setUp();
+    expect(TestBed.inject(SYNC_API)).toBe(transport);
   });
 
   it('times out in virtual time and aborts the request', () => {
