@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { AppOptions } from '../src/app';
+import { buildApp, type AppOptions } from '../src/app';
 import { epochCli } from '../src/epoch-cli';
 import { createSession, findUserByUsername } from '../src/store/users';
-import { call, pullOnce, startTestApp, TEST_DATABASE_URL, wipeTestDatabase } from './helpers';
+import { call, pullOnce, TEST_DATABASE_URL, wipeTestDatabase } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -39,7 +39,12 @@ after(async () => {
 
 /** Starts the server on the store, reads the epoch its answers carry, and stops it again. */
 async function epochAfterStart(): Promise<string> {
-  const app = await startTestApp({ ...store, seed: { customers: 1, products: 0, workOrders: 0 } });
+  // Not startTestApp: on PostgreSQL that wipes the database first, which is no restart.
+  const app = await buildApp({
+    ...store,
+    seed: { customers: 1, products: 0, workOrders: 0 },
+    staticDir: null,
+  });
   try {
     // A session straight in the store: a login's scrypt would only slow this file down.
     const alice = await findUserByUsername(app.db, 'alice');
