@@ -31,11 +31,12 @@ test('a record edited while a pull brings a server change to it: the local edit 
   ]);
   expect(pushed.results[0]!.status).toBe('applied');
 
-  // The user opens the record; then a sync starts, and its pull is held on the server 3 s.
+  // The user opens the record; then a sync starts, and its pull is held on the server 8 s: long
+  // enough to edit and save on a loaded machine (3 s was not, with the load average at 20).
   await workOrders.openOrder(title, ID);
   await orderForm.expectEditing();
   await server.clearJournal();
-  await server.faults({ mode: 'delay', ms: 3_000, count: 1 });
+  await server.faults({ mode: 'delay', ms: 8_000, count: 1 });
   await shell.tapBadge();
   // The pull has reached the server (it took the fault) and waits there.
   await expect.poll(() => server.pendingFaults(), { timeout: 15_000 }).toEqual([]);
