@@ -224,7 +224,7 @@ describe('sync phases against real RxDB and a fake server', () => {
       expect((await local('w2'))?.syncPending).toBeTrue();
     });
 
-    it('starts over from the beginning once when the server says a checkpoint is stale (409)', async () => {
+    it('resyncs from the beginning when the server says a checkpoint is stale (409)', async () => {
       seedServer(3, 2);
       // Checkpoints from before a server reset: past anything this server has handed out.
       for (const table of ['customers', 'workOrders'] as const) {
