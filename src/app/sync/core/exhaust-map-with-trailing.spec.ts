@@ -1,10 +1,34 @@
-import { concat, EMPTY, NEVER, Observable, of, Subject, throwError } from 'rxjs';
-import { finalize, map, take } from 'rxjs';
+import {
+  BehaviorSubject,
+  concat,
+  defer,
+  EMPTY,
+  lastValueFrom,
+  NEVER,
+  Observable,
+  ObservableInput,
+  of,
+  Subject,
+  throwError,
+  timer,
+} from 'rxjs';
+import { finalize, map, mergeMap, take, takeWhile, tap, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 
 import { exhaustMapWithTrailing } from './exhaust-map-with-trailing';
 
 const joinFold = (buffered: string | undefined, value: string): string => (buffered ?? '') + value;
+
+/** Emits 0, 1, 2… synchronously, checking before each value whether its subscriber is closed. */
+function countingLoop(sideEffects: number[]): Observable<number> {
+  return new Observable<number>((subscriber) => {
+    for (let i = 0; i < 10 && !subscriber.closed; i++) {
+      sideEffects.push(i);
+      subscriber.next(i);
+    }
+    subscriber.complete();
+  });
+}
 
 describe('exhaustMapWithTrailing', () => {
   let testScheduler: TestScheduler;
@@ -175,6 +199,196 @@ describe('exhaustMapWithTrailing', () => {
         );
         expectObservable(result).toBe('---#', undefined, 'fold failed');
       });
+    });
+  });
+
+  describe('the RxJS checklist', () => {
+    it('runs no further side effect of a synchronous inner once the consumer unsubscribed', () => {
+      const sideEffects: number[] = [];
+      const step = (n: number) =>
+        defer(() => {
+          sideEffects.push(n);
+          return of(n);
+        });
+      of('go')
+        .pipe(
+          exhaustMapWithTrailing(() => concat(step(1), step(2), step(3))),
+          takeWhile((n) => n !== 2),
+        )
+        .subscribe();
+      expect(sideEffects).toEqual([1, 2]);
+    });
+
+    it('stops a looping synchronous inner after take(3)', () => {
+      const sideEffects: number[] = [];
+      of('go')
+        .pipe(
+          exhaustMapWithTrailing(() => countingLoop(sideEffects)),
+          take(3),
+        )
+        .subscribe();
+      expect(sideEffects).toEqual([0, 1, 2]);
+    });
+
+    it('stops a looping synchronous source after take(3)', () => {
+      const sideEffects: number[] = [];
+      countingLoop(sideEffects)
+        .pipe(
+          exhaustMapWithTrailing((n: number) => of(n)),
+          take(3),
+        )
+        .subscribe();
+      expect(sideEffects).toEqual([0, 1, 2]);
+    });
+
+    it('finalizes each inner before it projects the trailing value, and before completing', () => {
+      testScheduler.run(({ hot }) => {
+        const log: string[] = [];
+        const run = (batch: string) =>
+          defer(() => {
+            log.push(`start ${batch}`);
+            return timer(1000).pipe(
+              map(() => batch),
+              finalize(() => log.push(`end ${batch}`)),
+            );
+          });
+        hot('-abc|')
+          .pipe(
+            exhaustMapWithTrailing(run, joinFold),
+            tap({ next: (v) => log.push(`next ${v}`), complete: () => log.push('complete') }),
+          )
+          .subscribe();
+        testScheduler.flush();
+        expect(log).toEqual([
+          'start a',
+          'next a',
+          'end a',
+          'start bc',
+          'next bc',
+          'end bc',
+          'complete',
+        ]);
+      });
+    });
+
+    it('holds a value pushed into the source while the inner is being subscribed', () => {
+      const source = new BehaviorSubject(1);
+      const projected: number[] = [];
+      const emitted: number[] = [];
+      let running = 0;
+      let mostAtOnce = 0;
+      source
+        .pipe(
+          take(3),
+          exhaustMapWithTrailing((n: number) => {
+            projected.push(n);
+            return new Observable<number>((subscriber) => {
+              mostAtOnce = Math.max(mostAtOnce, ++running);
+              source.next(n + 1); // re-enters before this inner is attached
+              subscriber.next(n);
+              subscriber.complete();
+              return () => running--;
+            });
+          }),
+        )
+        .subscribe((n) => emitted.push(n));
+      expect(projected).toEqual([1, 2, 3]);
+      expect(emitted).toEqual([1, 2, 3]);
+      expect(mostAtOnce).toBe(1);
+    });
+
+    it('runs a synchronous group: the first value at once, the second when it ends', () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const inner = cold('  1s x|');
+        const source = cold(' (ab|)');
+        const expected = '    1s x 1s x|';
+        const innerSubs = ['  ^ 1000ms !', '  1001ms ^ 1000ms !'];
+        expectObservable(source.pipe(exhaustMapWithTrailing(() => inner))).toBe(expected);
+        expectSubscriptions(inner.subscriptions).toBe(innerSubs);
+      });
+    });
+
+    it('counts projections, not source values, in the index given to project', () => {
+      testScheduler.run(({ cold, hot, expectObservable }) => {
+        const source = hot(' -abc-----d---|');
+        const expected = '   ----x--y----z|';
+        const result = source.pipe(
+          exhaustMapWithTrailing((_v: string, index: number) => cold('---(i|)', { i: index })),
+        );
+        expectObservable(result).toBe(expected, { x: 0, y: 1, z: 2 });
+      });
+    });
+
+    it('errors when project throws for the trailing value, and unsubscribes the source', () => {
+      testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const inner = cold('   --x|');
+        const source = hot('  -ab---|');
+        const sourceSubs = '  ^---!  ';
+        const expected = '    ---x#  ';
+        const result = source.pipe(
+          exhaustMapWithTrailing((value: string) => {
+            if (value === 'b') throw 'boom';
+            return inner;
+          }),
+        );
+        expectObservable(result).toBe(expected, undefined, 'boom');
+        expectSubscriptions(source.subscriptions).toBe(sourceSubs);
+        expectSubscriptions(inner.subscriptions).toBe(' -^--!  ');
+      });
+    });
+
+    it('errors when project returns something that is not an ObservableInput', () => {
+      const errors: unknown[] = [];
+      of('a')
+        .pipe(exhaustMapWithTrailing(() => 42 as unknown as ObservableInput<string>))
+        .subscribe({ error: (e: unknown) => errors.push(e) });
+      expect(errors.length).toBe(1);
+      expect(errors[0]).toBeInstanceOf(TypeError);
+    });
+
+    it('runs an empty inner, then forwards the error of the next one', () => {
+      testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const inners = { x: cold('|'), y: cold('#') };
+        const source = hot(' --x--y--|');
+        const expected = '   -----#   ';
+        const result = source.pipe(exhaustMapWithTrailing((v: 'x' | 'y') => inners[v]));
+        expectObservable(result).toBe(expected);
+        expectSubscriptions(source.subscriptions).toBe('^----!   ');
+        expectSubscriptions(inners.x.subscriptions).toBe('--(^!)');
+        expectSubscriptions(inners.y.subscriptions).toBe('-----(^!)');
+      });
+    });
+
+    it('keeps unsubscription chains whole between other operators', () => {
+      testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const inner = cold('   --x--x--x|');
+        const source = hot('  -a-b-c-d----|');
+        const unsub = '       ------!';
+        const expected = '    ---x--';
+        const result = source.pipe(
+          mergeMap((v) => of(v)),
+          exhaustMapWithTrailing(() => inner),
+          mergeMap((v) => of(v)),
+        );
+        expectObservable(result, unsub).toBe(expected);
+        expectSubscriptions(source.subscriptions).toBe('^-----!');
+        expectSubscriptions(inner.subscriptions).toBe(' -^----!');
+      });
+    });
+
+    it('takes promises as inners: the first runs, the rest fold into one trailing run', async () => {
+      const values = await lastValueFrom(
+        of(1, 2, 3).pipe(
+          exhaustMapWithTrailing((n: number) => Promise.resolve(n)),
+          toArray(),
+        ),
+      );
+      expect(values).toEqual([1, 3]);
+    });
+
+    it('forwards a rejected promise as an error', async () => {
+      const run = of(1, 2).pipe(exhaustMapWithTrailing(() => Promise.reject(new Error('no'))));
+      await expectAsync(lastValueFrom(run)).toBeRejectedWithError('no');
     });
   });
 
