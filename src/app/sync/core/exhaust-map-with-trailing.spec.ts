@@ -338,12 +338,13 @@ describe('exhaustMapWithTrailing', () => {
     });
 
     it('errors when project returns something that is not an ObservableInput', () => {
-      const errors: unknown[] = [];
-      of('a')
-        .pipe(exhaustMapWithTrailing(() => 42 as unknown as ObservableInput<string>))
-        .subscribe({ error: (e: unknown) => errors.push(e) });
-      expect(errors.length).toBe(1);
-      expect(errors[0]).toBeInstanceOf(TypeError);
+      testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+        const source = hot('  -a-|');
+        const notAnInput = 42 as unknown as ObservableInput<string>;
+        const result = source.pipe(exhaustMapWithTrailing(() => notAnInput));
+        expectObservable(result).toBe('-#', undefined, jasmine.any(TypeError));
+        expectSubscriptions(source.subscriptions).toBe('^!');
+      });
     });
 
     it('runs an empty inner, then forwards the error of the next one', () => {

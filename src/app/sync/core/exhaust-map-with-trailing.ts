@@ -1,4 +1,4 @@
-import { from, Observable, ObservableInput, OperatorFunction, Subscription } from 'rxjs';
+import { from, Observable, ObservableInput, Observer, OperatorFunction, Subscription } from 'rxjs';
 
 /** The default fold: a value that arrives while busy replaces the one already waiting. */
 function latestWins<T, B>(_buffered: B | undefined, value: T): B {
@@ -19,7 +19,9 @@ function latestWins<T, B>(_buffered: B | undefined, value: T): B {
  * always receives a `B`. Source completion waits for the running inner and the waiting value.
  * Inners that complete synchronously, inners that push into the source synchronously, and long
  * chains of such re-entrant triggers are handled by a loop (a trampoline), never by recursion, so
- * the stack stays flat however many runs chain up.
+ * the stack stays flat however many runs chain up. A run is finalized before the next one is
+ * projected (and before the result completes), and unsubscribing stops a synchronous inner or
+ * source at once, mid-emission.
  *
  * ## Example
  *
@@ -44,7 +46,6 @@ export function exhaustMapWithTrailing<T, R, B = T>(
     new Observable<R>((subscriber) => {
       // The waiting value sits in a box so that a fold returning `undefined` still counts as waiting.
       let waiting: { readonly value: B } | null = null;
-      let inner: Subscription | null = null;
       let innerRunning = false;
       // Set while the drain loop is on the stack: re-entrant calls leave the work to that loop.
       let draining = false;
@@ -66,21 +67,22 @@ export function exhaustMapWithTrailing<T, R, B = T>(
               subscriber.error(error);
               return;
             }
-            const running = new Subscription();
-            inner = running;
-            running.add(
-              from(input).subscribe({
-                next: (result) => subscriber.next(result),
-                error: (error: unknown) => subscriber.error(error),
-                complete: () => {
-                  // Only the current inner may hand over; the loop (or this call) projects the next.
-                  if (inner !== running) return;
-                  inner = null;
-                  innerRunning = false;
-                  drain();
-                },
-              }),
-            );
+            let completed = false;
+            const running = subscribeHeld(subscriber, input, {
+              next: (result) => subscriber.next(result),
+              error: (error: unknown) => subscriber.error(error),
+              complete: () => {
+                completed = true;
+              },
+            });
+            // Added after the inner's own finalizers, so the next run starts (and the result
+            // completes) only once this one is torn down, as `concatMap` does. Runs at once if the
+            // inner already ended; the loop above then picks the waiting value up.
+            running.add(() => {
+              if (!completed) return;
+              innerRunning = false;
+              drain();
+            });
           }
           if (sourceDone && !innerRunning && !waiting) subscriber.complete();
         } finally {
@@ -88,7 +90,10 @@ export function exhaustMapWithTrailing<T, R, B = T>(
         }
       };
 
-      const sourceSubscription = source.subscribe({
+      subscriber.add(() => {
+        waiting = null;
+      });
+      subscribeHeld(subscriber, source, {
         next: (value) => {
           // The fold owns the waiting value until it returns: if a side effect of the fold ends
           // the running inner, the re-entrant drain must not project the value half-merged.
@@ -108,12 +113,25 @@ export function exhaustMapWithTrailing<T, R, B = T>(
           drain();
         },
       });
-
-      return () => {
-        sourceSubscription.unsubscribe();
-        inner?.unsubscribe();
-        inner = null;
-        waiting = null;
-      };
     });
+}
+
+/**
+ * Subscribes `observer` to `input` through a subscriber that `holder` holds BEFORE the subscription
+ * starts. `holder.add(from(input).subscribe(observer))` would attach it only once `subscribe()`
+ * returns, so a consumer that unsubscribes in the middle of a synchronous emission could not stop
+ * it: the emitter would keep looping (and running side effects) into a subscriber nobody closed.
+ * Held this way, closing `holder` closes the emitter's subscriber at once. An input that is not an
+ * `ObservableInput` makes `from` throw inside the subscribe function, which RxJS turns into an
+ * error notification.
+ */
+function subscribeHeld<T>(
+  holder: Subscription,
+  input: ObservableInput<T>,
+  observer: Partial<Observer<T>>,
+): Subscription {
+  return new Observable<T>((held) => {
+    holder.add(held);
+    if (!held.closed) from(input).subscribe(held);
+  }).subscribe(observer);
 }
