@@ -206,7 +206,10 @@ export class SyncStore extends SyncStoreBase {
 
   // --- helpers ----------------------------------------------------------------------------------
 
-  private readonly stamp = (): ChangeStamp => ({ changeId: this.newChangeId(), changedAt: this.clock() });
+  private readonly stamp = (): ChangeStamp => ({
+    changeId: this.newChangeId(),
+    changedAt: this.clock(),
+  });
 
   /**
    * A local write, refused for master tables and while the gate holds writes back (checked when
