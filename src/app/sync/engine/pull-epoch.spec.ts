@@ -218,6 +218,25 @@ describe('pull phase: epochs and fenced checkpoints', () => {
     });
   });
 
+  // Rule 8 before the pull notices: a base revision of the old epoch may exist in the new one.
+  it('pushes nothing to a server of another epoch; the pull then turns the edit into a conflict', async () => {
+    await lastValueFrom(store.ensureOwner(USER));
+    await deviceInEpoch1();
+    server.replaceData('epoch-2');
+    // Another device's edit in the new epoch gets the very revision w2's edit is based on.
+    server.put('workOrders', 'x0', order('Other'));
+    server.put('workOrders', 'w2', { ...order('Old w2'), notes: 'theirs' });
+    const [pending] = await lastValueFrom(store.pendingChanges(10));
+    expect(server.get('workOrders', 'w2')?.rev).toBe(pending.baseRev as number);
+
+    expect(await push()).toEqual([]);
+    expect(server.requests.map((request) => request.call)).not.toContain('push');
+    expect(server.get('workOrders', 'w2')?.data).toEqual({ ...order('Old w2'), notes: 'theirs' });
+
+    await pull();
+    expect((await local('w2'))?.syncDeadLetter).toBeTrue();
+  });
+
   it('pushes what was created locally during a resync once it has ended', async () => {
     await deviceInEpoch1();
     restore();

@@ -1,4 +1,4 @@
-import { concatMap, defer, EMPTY, expand, map, type Observable } from 'rxjs';
+import { concatMap, defer, EMPTY, expand, map, type Observable, of } from 'rxjs';
 import type { PushChange } from '../../../../contract/protocol';
 import type { PhaseProgress, RunContext } from '../core';
 import type { SyncStore } from '../local';
@@ -22,11 +22,32 @@ export interface PushPhaseDeps {
  * ```
  * A transport failure errors the phase (the coordinator then skips pull); record-level
  * rejections are counted in the progress and do not.
+ *
+ * Before the first batch, the server's epoch is checked (rule 8): the push runs before the pull
+ * that would notice a new epoch, and a change's base revision means nothing to a server whose
+ * data was replaced. Sent anyway, a base revision that happens to exist in the new epoch would
+ * overwrite another device's edit as if the device had seen it. So with another epoch nothing is
+ * pushed; the pull then resyncs, and the changes come back as conflicts to review.
  */
 export function pushPhase(deps: PushPhaseDeps, _run: RunContext): Observable<PhaseProgress> {
   return defer(() => {
     const attempted = new Set<string>();
     const totals = { sent: 0, rejected: 0, deadLettered: 0 };
+    let epochChecked = false;
+
+    const send = (changes: PushChange[]): Observable<PhaseProgress> => {
+      changes.forEach((change) => attempted.add(key(change)));
+      return deps.transport.push({ changes }).pipe(
+        concatMap((response) => deps.store.applyPushResults(response.results)),
+        map((counts): PhaseProgress => {
+          totals.sent += changes.length;
+          // A rejection that used up its attempts is still a rejection (and a dead letter).
+          totals.rejected += counts.rejected + counts.deadLettered + counts.conflicts;
+          totals.deadLettered += counts.deadLettered + counts.conflicts;
+          return { phase: 'push', ...totals };
+        }),
+      );
+    };
 
     const nextBatch = (): Observable<PhaseProgress> =>
       // Ask for enough to skip what this run already sent and still fill a batch.
@@ -36,16 +57,10 @@ export function pushPhase(deps: PushPhaseDeps, _run: RunContext): Observable<Pha
         ),
         concatMap((changes) => {
           if (changes.length === 0) return EMPTY;
-          changes.forEach((change) => attempted.add(key(change)));
-          return deps.transport.push({ changes }).pipe(
-            concatMap((response) => deps.store.applyPushResults(response.results)),
-            map((counts): PhaseProgress => {
-              totals.sent += changes.length;
-              // A rejection that used up its attempts is still a rejection (and a dead letter).
-              totals.rejected += counts.rejected + counts.deadLettered + counts.conflicts;
-              totals.deadLettered += counts.deadLettered + counts.conflicts;
-              return { phase: 'push', ...totals };
-            }),
+          if (epochChecked) return send(changes);
+          epochChecked = true;
+          return sameEpoch(deps, changes[0]).pipe(
+            concatMap((same) => (same ? send(changes) : EMPTY)),
           );
         }),
       );
@@ -53,6 +68,24 @@ export function pushPhase(deps: PushPhaseDeps, _run: RunContext): Observable<Pha
     // expand: the next batch is read only after this one's results are written.
     return nextBatch().pipe(expand(() => nextBatch()));
   });
+}
+
+/**
+ * Whether the server is still in the epoch the local data belongs to (or the one a resync is
+ * heading for). Asks for one record of the batch, the cheapest request that names the epoch.
+ * Nothing stored yet (a device that never pulled): nothing to compare with.
+ */
+function sameEpoch(deps: PushPhaseDeps, sample: PushChange): Observable<boolean> {
+  return deps.store.owner().pipe(
+    concatMap((owner) => (owner ? deps.store.epochState(owner) : of(null))),
+    concatMap((state) => {
+      const local = state?.resync ? state.resync.target : (state?.epoch ?? null);
+      if (local === null) return of(true);
+      return deps.transport
+        .records({ table: sample.table, ids: [sample.id] })
+        .pipe(map((response) => response.epoch === undefined || response.epoch === local));
+    }),
+  );
 }
 
 function key(change: PushChange): string {

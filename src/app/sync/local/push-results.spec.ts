@@ -110,6 +110,36 @@ describe('SyncStore push side: results', () => {
     );
   });
 
+  it('moves a deletion made during the push onto the server version it saw', async () => {
+    await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+    await run(store.patchLocal('workOrders', 'w1', { title: 'pushed' }));
+    await run(store.deleteLocal('workOrders', 'w1'));
+
+    await run(store.applyPushResults([applied('w1', 'change-1', 7, { title: 'pushed' })]));
+
+    const [change] = await run(store.pendingChanges(10));
+    expect(change).toEqual(
+      jasmine.objectContaining({ deleted: true, baseRev: 7, priorChangeIds: [] }),
+    );
+  });
+
+  it('keeps a deletion made during the push on its old base when the server merged more in', async () => {
+    await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+    await run(store.patchLocal('workOrders', 'w1', { title: 'pushed' }));
+    await run(store.deleteLocal('workOrders', 'w1'));
+
+    // The write was merged with another device's notes, which the deleting user never saw.
+    await run(
+      store.applyPushResults([applied('w1', 'change-1', 7, { title: 'pushed', notes: 'theirs' })]),
+    );
+
+    const [change] = await run(store.pendingChanges(10));
+    // On the old base the server answers with a conflict instead of deleting the notes unseen.
+    expect(change).toEqual(
+      jasmine.objectContaining({ deleted: true, baseRev: 5, priorChangeIds: [] }),
+    );
+  });
+
   it('serialises a push result with a concurrent user edit of the same record', async () => {
     await run(store.upsertLocal('workOrders', workOrder('w1')));
 

@@ -106,6 +106,13 @@ function rebased(
     };
   }
   const server = pickFields(spec, record.data);
+  if (current.localDeleted && !sameFields(spec, current, server)) {
+    // A deletion made while the push was in flight deletes what the user saw then. The server's
+    // version holds something else (another device's edit merged in): moving the deletion onto
+    // it would delete that edit unseen. It stays on its old base, so the server answers with a
+    // conflict and the user decides.
+    return { counter: 'rebased', doc: { ...current, syncPrior: prior } };
+  }
   return {
     counter: 'rebased',
     doc: {
@@ -117,6 +124,14 @@ function rebased(
       syncPrior: prior,
     },
   };
+}
+
+function sameFields(
+  spec: TableSpec,
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+): boolean {
+  return Object.keys(spec.fields).every((field) => sameValue(a[field], b[field]));
 }
 
 /**
