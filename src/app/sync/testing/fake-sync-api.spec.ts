@@ -71,6 +71,32 @@ describe('FakeSyncApi', () => {
     expect(server.get('workOrders', 'w1')?.data).toEqual(order('B'));
   });
 
+  it('keeps another device edit that a lost prior merged in (rule 5 with rule 1)', async () => {
+    const base = server.put('workOrders', 'w1', order('T', 'open', 'old'));
+    server.put('workOrders', 'w1', order('T', 'open', 'theirs'));
+    // Merged with the other device's notes; the answer is lost.
+    const [lost] = await push(
+      write('w1', 'lost', { baseRev: base.rev, base: base.data, data: order('A', 'open', 'old') }),
+    );
+    expect(lost).toEqual(
+      jasmine.objectContaining({
+        record: jasmine.objectContaining({ data: order('A', 'open', 'theirs') }),
+      }),
+    );
+
+    const [result] = await push(
+      write('w1', 'next', {
+        baseRev: base.rev,
+        base: base.data,
+        priorChangeIds: ['lost'],
+        data: order('A', 'done', 'old'),
+      }),
+    );
+
+    expect(result.status).toBe('applied');
+    expect(server.get('workOrders', 'w1')?.data).toEqual(order('A', 'done', 'theirs'));
+  });
+
   it('answers a re-sent change with its first outcome and the record as it is now', async () => {
     await push(write('w1', 'c1', { data: order('A') }));
     const now = server.put('workOrders', 'w1', order('Changed since'));

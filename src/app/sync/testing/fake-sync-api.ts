@@ -206,7 +206,7 @@ export class FakeSyncApi implements SyncApi {
       const applied = this.applied.get(prior);
       if (!applied || applied.table !== change.table || applied.id !== change.id) continue;
       if (base.rev === null || applied.written.rev > base.rev) {
-        base = { rev: applied.written.rev, data: applied.written.data };
+        base = { rev: applied.written.rev, data: priorBase(change, applied.written) };
       }
     }
     return base;
@@ -251,6 +251,25 @@ export class FakeSyncApi implements SyncApi {
     if (!table) this.tables.set(name, (table = new Map()));
     return table;
   }
+}
+
+/**
+ * The merge base when a prior of the change was applied and wrote `written`: the device's edits
+ * are still the fields where `data` differs from the base it names; for those, `written` is
+ * what the server had after the device's own write. The other fields are set to the change's
+ * own value, so the merge keeps the server's: `written` may hold another device's edit (merged
+ * in by the prior), which the device never saw and whose field it did not touch.
+ */
+function priorBase(change: PushChange, written: ServerRecord): Record<string, unknown> | null {
+  if (!written.data || !change.data) return written.data;
+  const known = change.base;
+  if (!known) return written.data;
+  const base: Record<string, unknown> = { ...written.data };
+  for (const field of Object.keys(tableSpec(change.table).fields)) {
+    const edited = (change.data[field] ?? null) !== (known[field] ?? null);
+    if (!edited) base[field] = change.data[field];
+  }
+  return base;
 }
 
 function revOf(checkpoint: Checkpoint): number {

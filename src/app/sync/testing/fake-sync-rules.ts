@@ -38,9 +38,14 @@ export function decideChange(
     }
     return { kind: 'delete' };
   }
-  if (unmoved) return write(change);
-  if (current.deleted) return conflict([], 'deleted on another device');
+  if (current.deleted) {
+    return unmoved ? write(change) : conflict([], 'deleted on another device');
+  }
+  // Unmoved with the base it names: write as it is. A base from a prior may differ from what
+  // the device saw, so it is always merged.
+  if (unmoved && base.data === (change.base ?? null)) return write(change);
   if (base.data === null) return conflict([], 'a record with this id exists already');
+  if (unmoved) return merge(change, current, base.data);
   return merge(change, current, base.data);
 }
 
