@@ -96,6 +96,7 @@ describe('SyncStore resync', () => {
         syncConflict: serverWorkOrder('edited', 2, { title: 'restored' }),
         syncConflictFields: ['title'],
         syncError: RESYNC_CONFLICT_REASON,
+        syncBase: null,
       }),
     );
     expect(await stored('parked')).toEqual(
@@ -145,6 +146,25 @@ describe('SyncStore resync', () => {
     await run(store.finishResync(USER, 'epoch-2'));
 
     expect(await stored('synced')).toBeUndefined();
+  });
+
+  it('"keep mine" on a resync conflict keeps every local field, even one synced before', async () => {
+    // "synced" took a pushed title in the old epoch, then a no-op edit kept it pending.
+    await run(store.patchLocal('workOrders', 'synced', { title: 'pushed long ago' }));
+    await run(store.startResync(USER, 'epoch-2'));
+    // The restored server never got that title.
+    const restored = serverWorkOrder('synced', 1, { status: 'done' });
+    await pull(restored);
+
+    await run(store.keepLocalVersion('workOrders', 'synced', restored));
+
+    const [change] = (await run(store.pendingChanges(10))).filter((c) => c.id === 'synced');
+    expect(change).toEqual(
+      jasmine.objectContaining({
+        baseRev: 1,
+        data: { title: 'pushed long ago', customerId: 'c1', status: 'open' },
+      }),
+    );
   });
 
   it('can be started again over a half-done one (a crash while marking)', async () => {

@@ -142,7 +142,10 @@ function settleGone(spec: TableSpec, doc: StoredDocData): Settled {
 
 /**
  * A stale record with local changes against the server's version of the new epoch: a conflict
- * to review. Its revision belongs to the old epoch, so it is never pushed as it is.
+ * to review. Its revision belongs to the old epoch, so it is never pushed as it is. Its base
+ * goes too: the fields an old-epoch server had say nothing about what the user changed against
+ * the new one (the restore may have lost a change this device pushed long ago), so "Keep mine"
+ * keeps the whole local version.
  */
 export function staleConflict<T extends StoredDocData>(
   spec: TableSpec,
@@ -152,6 +155,7 @@ export function staleConflict<T extends StoredDocData>(
   return {
     ...doc,
     syncStale: false,
+    syncBase: null,
     syncDeadLetter: true,
     syncConflict: server,
     syncConflictFields: differingFields(spec, doc, server),
