@@ -113,7 +113,7 @@ export const historyArbitrary: fc.Arbitrary<History> = fc
   .chain((devices) =>
     fc.record({
       devices: fc.constant(devices),
-      steps: fc.array(step(devices), { minLength: 12, maxLength: 45, size: 'max' }),
+      steps: fc.array(step(devices), { minLength: 8, maxLength: 32, size: 'max' }),
       answers: fc.array(resolution, { minLength: 1, maxLength: 8 }),
     }),
   );
