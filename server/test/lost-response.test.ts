@@ -179,4 +179,28 @@ describe('rule 5: a re-sent change', () => {
     assert.equal(again.rev, removed.rev);
     assert.deepEqual(again.record, revived.record);
   });
+
+  test("a lost answer merged another device's field: the next edit and a delete keep it", async () => {
+    const seen = await created('wo-lost-merge');
+    asApplied(await pushOne(app, token, edit('workOrders', seen, { notes: 'from B' })));
+    // A, still on `seen`, changes the title; the server merges B's notes in; A never hears.
+    const first = edit('workOrders', seen, { title: 'A one' });
+    assert.equal(asApplied(await pushOne(app, token, first)).record.data?.['notes'], 'from B');
+    // A edits the title again from its own version, which never had B's notes.
+    const second = edit(
+      'workOrders',
+      seen,
+      { title: 'A two' },
+      { priorChangeIds: [first.changeId] },
+    );
+    const result = asApplied(await pushOne(app, token, second));
+    assert.equal(result.record.data?.['title'], 'A two');
+    assert.equal(result.record.data?.['notes'], 'from B', "B's notes survive");
+    // A deleting it now would delete B's notes unseen: a conflict, not a silent delete.
+    const removal = deletion('workOrders', seen, {
+      priorChangeIds: [first.changeId, second.changeId],
+    });
+    asConflict(await pushOne(app, token, removal));
+    assert.equal((await stored(app, userId, 'workOrders', 'wo-lost-merge'))?.deleted, false);
+  });
 });

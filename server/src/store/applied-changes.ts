@@ -10,17 +10,27 @@ import { readRecord } from './records';
 
 export type AppliedResult = Extract<PushResult, { status: 'applied' }>;
 
+/**
+ * What is stored: the result, plus the fields the change sent (null for a delete). A later change
+ * of the same device merges from `sent`, the version that device had, not from the record the
+ * server wrote, which may hold other devices' fields the device never saw.
+ */
+type StoredResult = AppliedResult & { sent?: Record<string, unknown> | null };
+
 /** The stored result of `changeId`, if that change was applied. */
 export async function rememberedResult(
   tx: Queryable,
   userId: string,
   changeId: string,
 ): Promise<AppliedResult | undefined> {
-  const { rows } = await tx.query<{ result: AppliedResult }>(
+  const { rows } = await tx.query<{ result: StoredResult }>(
     'SELECT result FROM applied_changes WHERE user_id = $1 AND change_id = $2',
     [userId, changeId],
   );
-  return rows[0]?.result;
+  const stored = rows[0]?.result;
+  if (!stored) return undefined;
+  const { sent: _sent, ...result } = stored;
+  return result;
 }
 
 /** Stored in the write's transaction: the change and its outcome commit together or not at all. */
@@ -28,10 +38,12 @@ export async function remember(
   tx: Queryable,
   userId: string,
   result: AppliedResult,
+  sent: Record<string, unknown> | null,
 ): Promise<void> {
+  const stored: StoredResult = { ...result, sent };
   await tx.query(
     'INSERT INTO applied_changes (user_id, change_id, result) VALUES ($1, $2, $3::jsonb)',
-    [userId, result.changeId, JSON.stringify(result)],
+    [userId, result.changeId, JSON.stringify(stored)],
   );
 }
 
@@ -64,7 +76,7 @@ export async function effectiveBase(
   const priors = (change.priorChangeIds ?? []).slice(-MAX_PRIOR_CHANGE_IDS);
   if (priors.length === 0) return own;
   // Results stored before `record` existed can't serve as a base, so they are passed over.
-  const { rows } = await tx.query<{ result: AppliedResult }>(
+  const { rows } = await tx.query<{ result: StoredResult }>(
     `SELECT result FROM applied_changes
       WHERE user_id = $1
         AND change_id IN (SELECT jsonb_array_elements_text($2::jsonb))
@@ -77,5 +89,10 @@ export async function effectiveBase(
   const prior = rows[0]?.result;
   // A base the device got later (a pull after the lost response) is newer than its lost write.
   if (!prior || (change.baseRev !== null && change.baseRev >= prior.rev)) return own;
-  return { rev: prior.rev, data: prior.record.data };
+  // Results stored before `sent` existed fall back to the written record.
+  return {
+    rev: prior.rev,
+    data: prior.sent !== undefined ? prior.sent : prior.record.data,
+    fromPrior: true,
+  };
 }

@@ -14,6 +14,12 @@ export interface EffectiveBase {
   readonly rev: number | null;
   /** The record's fields at that revision; null or undefined when the change carries none. */
   readonly data: Fields | null | undefined;
+  /**
+   * The base is the device's own earlier change whose answer was lost (rule 5): `data` is what
+   * that change sent, while the server wrote its merge with other devices' fields. So even at
+   * the same revision the change is merged, never written as is.
+   */
+  readonly fromPrior?: boolean;
 }
 
 export type Decision =
@@ -47,7 +53,7 @@ export function decide(
   if (!server) return asIs;
   // Before "based on the current revision": deleting a tombstone again would only burn a revision.
   if (change.deleted && server.deleted) return { kind: 'already-deleted', server };
-  if (server.rev === base.rev) return asIs;
+  if (server.rev === base.rev && !base.fromPrior) return asIs;
 
   const conflict = (fields: string[], reason: string): Decision => ({
     kind: 'conflict',
@@ -56,6 +62,14 @@ export function decide(
     reason,
   });
   if (change.deleted) {
+    // On top of its own lost write, a delete may go only if that write holds nothing else.
+    const seen =
+      base.fromPrior &&
+      !server.deleted &&
+      server.rev === base.rev &&
+      base.data &&
+      differingFields(table, base.data, server.data ?? {}).length === 0;
+    if (seen) return asIs;
     return conflict([], 'it was changed on another device after this device last saw it');
   }
   if (server.deleted) return conflict([], 'it was deleted on another device');

@@ -140,7 +140,7 @@ async function write(
   );
   const record: ServerRecord = toServerRecord(written.rows[0]!);
   const result: AppliedResult = { table, id, changeId, status: 'applied', rev, record };
-  await remember(tx, userId, result);
+  await remember(tx, userId, result, data === null ? null : withoutId(change.data ?? {}));
   return result;
 }
 
