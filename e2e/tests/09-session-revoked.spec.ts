@@ -30,7 +30,8 @@ test('a 401 mid-sync (token revoked on the server) ends the session; the pending
   await server.revoke(await sessionToken(page));
   await server.clearJournal();
 
-  // Back online, the sync's push gets a 401: the session ends, the user is asked to log in.
+  // Back online, the push phase's first request gets a 401 (its epoch check, POST
+  // /api/sync/records, before the first batch): the session ends, the user is asked to log in.
   await context.setOffline(false);
   await loginPage.expectShown();
   await expect(loginPage.message).toHaveText(SESSION_ENDED_MESSAGE);
@@ -38,7 +39,7 @@ test('a 401 mid-sync (token revoked on the server) ends the session; the pending
   expect(
     journal.filter((e) => e.status === 401).map((e) => e.path),
     describe(journal),
-  ).toContain('/api/sync/push');
+  ).toEqual(['/api/sync/records']);
   expect(pushes(journal).filter((e) => e.status === 200)).toEqual([]);
   expect(await page.evaluate(() => localStorage.getItem('field-sync.session'))).toBeNull();
 

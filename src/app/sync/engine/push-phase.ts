@@ -79,6 +79,9 @@ function sameEpoch(deps: PushPhaseDeps, sample: PushChange): Observable<boolean>
   return deps.store.owner().pipe(
     concatMap((owner) => (owner ? deps.store.epochState(owner) : of(null))),
     concatMap((state) => {
+      // A resync that has not marked every record stale yet (a crash, or a failure part-way):
+      // an unmarked record's base belongs to the old epoch. The pull finishes the marking first.
+      if (state?.resync?.stage === 'start') return of(false);
       const local = state?.resync ? state.resync.target : (state?.epoch ?? null);
       if (local === null) return of(true);
       return deps.transport

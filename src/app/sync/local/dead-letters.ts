@@ -185,7 +185,7 @@ function rebasedOnCurrent(
   const server = live ? pickFields(spec, live.data ?? {}) : null;
   const fields = doc.localDeleted
     ? pickFields(spec, doc)
-    : rebasedFields(spec, doc, server ? doc.syncBase : null, server ?? {});
+    : rebasedFields(spec, doc, server && !doc.syncStale ? doc.syncBase : null, server ?? {});
   return {
     id: doc.id,
     ...fields,
