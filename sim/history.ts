@@ -21,7 +21,13 @@ import {
 } from './sim-server';
 import { describeStep, type History, type Step } from './steps';
 import { checkConvergence } from './invariants';
-import { deadLetters, resolveDeadLetter, runUserStep, type ActionContext, type OpenForms } from './user-actions';
+import {
+  deadLetters,
+  resolveDeadLetter,
+  runUserStep,
+  type ActionContext,
+  type OpenForms,
+} from './user-actions';
 
 /** Open devices at once: 2 × 5 collections, under RxDB's 13 per process. */
 const MAX_OPEN_DEVICES = 2;
@@ -43,7 +49,13 @@ export async function runHistory(history: History, seedKey: string): Promise<His
   const clock = () => time++;
   const devices = Array.from(
     { length: history.devices },
-    (_, i) => new SimDevice(`${seedKey}-${String.fromCharCode(65 + i)}`, userId, new SimNetwork(server.app, token), clock),
+    (_, i) =>
+      new SimDevice(
+        `${seedKey}-${String.fromCharCode(65 + i)}`,
+        userId,
+        new SimNetwork(server.app, token),
+        clock,
+      ),
   );
   const ledger = new Ledger();
   const forms: OpenForms = new Map();
@@ -59,7 +71,10 @@ export async function runHistory(history: History, seedKey: string): Promise<His
     (await serverRecords(server, userId)).get(`${table}|${id}`);
   const serverLines = async (orderId: string): Promise<ServerRecord[]> =>
     [...(await serverRecords(server, userId)).values()].filter(
-      (record) => record.table === 'workOrderLines' && !record.deleted && record.data?.['workOrderId'] === orderId,
+      (record) =>
+        record.table === 'workOrderLines' &&
+        !record.deleted &&
+        record.data?.['workOrderId'] === orderId,
     );
   const context = (step: number, where: string): ActionContext => ({
     ledger,
@@ -72,12 +87,14 @@ export async function runHistory(history: History, seedKey: string): Promise<His
   const violations: string[] = [];
   let answered = 0;
   let backup: UserSnapshot | null = null;
+  let backupStep = 0;
 
   try {
     for (const device of devices) {
       await activate(device);
       await firstValueFrom(device.store.ensureOwner(userId));
-      if ((await device.sync('initial')) !== 'ok') violations.push(`${device.name}: initial sync failed`);
+      if ((await device.sync('initial')) !== 'ok')
+        violations.push(`${device.name}: initial sync failed`);
     }
     for (const [index, step] of history.steps.entries()) {
       const at = index + 1;
@@ -92,16 +109,24 @@ export async function runHistory(history: History, seedKey: string): Promise<His
       await activate(device);
       const complete = await firstValueFrom(device.store.completedInitialTables(userId));
       const missing = SIM_TABLES.filter((spec) => !complete.includes(spec.name));
-      if (missing.length > 0) violations.push(`${device.name}: the gate would reopen for ${missing.map((s) => s.name).join(', ')}`);
+      if (missing.length > 0)
+        violations.push(
+          `${device.name}: the gate would reopen for ${missing.map((s) => s.name).join(', ')}`,
+        );
     }
   } finally {
     for (const device of devices) await device.close();
   }
-  return { violations, deadLetters: answered, refused: devices.reduce((sum, d) => sum + d.refused, 0) };
+  return {
+    violations,
+    deadLetters: answered,
+    refused: devices.reduce((sum, d) => sum + d.refused, 0),
+  };
 
   async function runStep(step: Step, at: number, where: string): Promise<void> {
     if (step.op === 'backup') {
       backup = await snapshotUser(server, userId);
+      backupStep = at;
       return;
     }
     if (step.op === 'serverRejects') {
@@ -112,7 +137,9 @@ export async function runHistory(history: History, seedKey: string): Promise<His
       if (!backup) return;
       const snapshot: UserSnapshot = backup;
       const kept = await keptAcrossRestore(snapshot);
-      ledger.restored(at, (key, field, value) => kept.has(`${key}|${field}|${JSON.stringify(value)}`));
+      ledger.restored(at, backupStep, (key, field, value) =>
+        kept.has(`${key}|${field}|${JSON.stringify(value)}`),
+      );
       await restoreUser(server, userId, snapshot);
       return;
     }
@@ -136,10 +163,12 @@ export async function runHistory(history: History, seedKey: string): Promise<His
   async function keptAcrossRestore(snapshot: UserSnapshot): Promise<Set<string>> {
     const kept = new Set<string>();
     const add = (key: string, data: Record<string, unknown> | null) => {
-      for (const [field, value] of Object.entries(data ?? {})) kept.add(`${key}|${field}|${JSON.stringify(value)}`);
+      for (const [field, value] of Object.entries(data ?? {}))
+        kept.add(`${key}|${field}|${JSON.stringify(value)}`);
     };
     for (const [table, id, , deleted, data] of snapshot.records) {
-      if (!deleted && typeof data === 'string') add(`${table as string}|${id as string}`, JSON.parse(data));
+      if (!deleted && typeof data === 'string')
+        add(`${table as string}|${id as string}`, JSON.parse(data));
     }
     for (const device of devices) {
       await activate(device);
@@ -165,7 +194,10 @@ export async function runHistory(history: History, seedKey: string): Promise<His
           busy = true;
           answered++;
           // Late rounds stop retrying: a rejection that can never apply must be dropped.
-          const choice = round > 6 ? 'discard' : (history.answers[answer++ % history.answers.length] ?? 'discard');
+          const choice =
+            round > 6
+              ? 'discard'
+              : (history.answers[answer++ % history.answers.length] ?? 'discard');
           const where = `quiet round ${round}: ${device.name} answers ${choice} for ${letter.table}/${letter.id}`;
           await resolveDeadLetter(device, context(1000 + round, where), letter, choice);
         }
@@ -187,7 +219,9 @@ export async function runHistory(history: History, seedKey: string): Promise<His
 async function pendingCount(device: SimDevice): Promise<number> {
   let count = 0;
   for (const spec of SIM_TABLES) {
-    count += (await device.docs(spec.name)).filter((doc) => doc.syncPending || doc.syncDeadLetter).length;
+    count += (await device.docs(spec.name)).filter(
+      (doc) => doc.syncPending || doc.syncDeadLetter,
+    ).length;
   }
   return count;
 }

@@ -23,10 +23,11 @@ export type Fields = Readonly<Record<string, unknown>>;
 
 export class Ledger {
   private readonly edits: Edit[] = [];
-  private readonly deletes: { key: string; step: number; where: string }[] = [];
-  /** Steps at which someone resolved a dead letter of a record, by key. */
-  private readonly resolutions = new Map<string, number[]>();
-  private readonly restores: number[] = [];
+  private readonly deletes: { key: string; step: number; where: string; dropped: boolean }[] = [];
+  /** Steps at which someone chose "Keep mine" for a record, by key: may bring a deletion back. */
+  private readonly kept = new Map<string, number[]>();
+  /** Restores, with the step the backup was taken at. */
+  private readonly restores: { backup: number; step: number }[] = [];
 
   /** A user wrote `changed` over the version `before` (undefined: a new record). */
   write(key: string, before: Fields | undefined, changed: Fields, where: string): void {
@@ -42,14 +43,21 @@ export class Ledger {
   /** A user deleted the record they saw as `before`. */
   delete(key: string, before: Fields, step: number, where: string): void {
     for (const field of TRACKED_FIELDS) this.settle(key, field, before[field], 'superseded');
-    this.deletes.push({ key, step, where });
+    this.deletes.push({ key, step, where, dropped: false });
   }
 
-  /** A user was shown `version` of a record and chose to drop it (a dead-letter resolution). */
-  told(key: string, version: Fields | null | undefined, step: number): void {
-    const steps = this.resolutions.get(key) ?? [];
-    steps.push(step);
-    this.resolutions.set(key, steps);
+  /** The user dropped their own parked deletion of the record ("Use server's", "Discard"). */
+  droppedDelete(key: string, step: number): void {
+    for (const entry of this.deletes)
+      if (entry.key === key && entry.step < step) entry.dropped = true;
+  }
+
+  /**
+   * A user was shown `version` of a record and chose to drop it (a dead-letter resolution);
+   * `keptMine`: the choice was "Keep mine", which may re-create a record deleted elsewhere.
+   */
+  told(key: string, version: Fields | null | undefined, step: number, keptMine = false): void {
+    if (keptMine) this.kept.set(key, [...(this.kept.get(key) ?? []), step]);
     if (!version) return;
     for (const field of TRACKED_FIELDS) this.settle(key, field, version[field], 'told');
   }
@@ -58,8 +66,12 @@ export class Ledger {
    * The server went back to a backup: edits it had acknowledged since are gone by design, unless
    * a device still holds them as local changes (then they must come back as conflicts).
    */
-  restored(step: number, kept: (key: string, field: string, value: unknown) => boolean): void {
-    this.restores.push(step);
+  restored(
+    step: number,
+    backup: number,
+    kept: (key: string, field: string, value: unknown) => boolean,
+  ): void {
+    this.restores.push({ backup, step });
     for (const edit of this.edits) {
       if (edit.settled === null && !kept(edit.key, edit.field, edit.value)) {
         edit.settled = 'restored-away';
@@ -81,12 +93,15 @@ export class Ledger {
         );
       }
     }
-    for (const { key, step, where } of this.deletes) {
+    for (const { key, step, where, dropped } of this.deletes) {
       const record = server.get(key);
-      if (!record || record.deleted) continue;
+      if (dropped || !record || record.deleted) continue;
+      // Only a "Keep mine" after the delete, or a restore after it, may bring a deleted record
+      // back. (A restore can: the delete may have reached the server after the backup was
+      // taken, whenever the user made it.)
       const explained =
-        (this.resolutions.get(key) ?? []).some((at) => at > step) ||
-        this.restores.some((at) => at > step);
+        (this.kept.get(key) ?? []).some((at) => at > step) ||
+        this.restores.some((restore) => restore.step > step);
       if (!explained) found.push(`resurrected: ${key} was deleted (${where}) and is live again`);
     }
     return found;
@@ -95,7 +110,12 @@ export class Ledger {
   private settle(key: string, field: string, value: unknown, how: Settled): void {
     if (value === undefined || value === null) return;
     for (const edit of this.edits) {
-      if (edit.settled === null && edit.key === key && edit.field === field && edit.value === value) {
+      if (
+        edit.settled === null &&
+        edit.key === key &&
+        edit.field === field &&
+        edit.value === value
+      ) {
         edit.settled = how;
       }
     }

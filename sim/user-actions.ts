@@ -132,7 +132,7 @@ export async function resolveDeadLetter(
   const done = await resolveOnDevice(device, letter, action);
   if (done === 'refused') return;
   if (done === 'keepMine') {
-    context.ledger.told(key, server?.data ?? null, context.step);
+    context.ledger.told(key, server?.data ?? null, context.step, true);
     // Keeping a deletion of an order the server says has lines deletes those lines too: the
     // conflict told the user so.
     if (letter.table === 'workOrders' && letter.localDeleted) {
@@ -140,9 +140,10 @@ export async function resolveDeadLetter(
         context.ledger.told(`workOrderLines|${line.id}`, line.data, context.step);
       }
     }
-  }
-  else if (done === 'dropped') context.ledger.told(key, letter, context.step);
-  else context.ledger.told(key, null, context.step);
+  } else if (done === 'dropped') {
+    context.ledger.told(key, letter, context.step);
+    if (letter.localDeleted) context.ledger.droppedDelete(key, context.step);
+  } else context.ledger.told(key, null, context.step);
 }
 
 async function addLine(device: SimDevice, context: ActionContext, orderId: string, i: number) {
