@@ -41,12 +41,15 @@ export async function checkConvergence(
     for (const [key, value] of serverLive) {
       const mine = local.get(key);
       if (mine === undefined) found.push(`${device.name}: missing ${key} (server: ${value})`);
-      else if (mine !== value) found.push(`${device.name}: ${key} differs: local ${mine}, server ${value}`);
+      else if (mine !== value)
+        found.push(`${device.name}: ${key} differs: local ${mine}, server ${value}`);
     }
     for (const key of local.keys()) {
       if (!serverLive.has(key)) {
         const record = records.get(key);
-        found.push(`${device.name}: has ${key}, which the server ${record ? 'deleted' : 'never had'}`);
+        found.push(
+          `${device.name}: has ${key}, which the server ${record ? 'deleted' : 'never had'}`,
+        );
       }
     }
     found.push(...orphans(device.name, entries));
@@ -72,7 +75,10 @@ function orphans(where: string, entries: readonly Entry[]): string[] {
 }
 
 /** The declared fields only, absent and null alike, in a stable order. */
-function fingerprint(table: 'workOrders' | 'workOrderLines', data: Readonly<Record<string, unknown>>): string {
+function fingerprint(
+  table: 'workOrders' | 'workOrderLines',
+  data: Readonly<Record<string, unknown>>,
+): string {
   const fields = Object.keys(tableSpec(table).fields).sort();
   return JSON.stringify(fields.map((field) => data[field] ?? null));
 }

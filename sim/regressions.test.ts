@@ -21,7 +21,15 @@ const sync = (d: number, extra: Partial<Extract<Step, { op: 'sync' }>> = {}): St
   during: null,
   ...extra,
 });
-const edit = (d: number, k: number, fields: { title?: boolean; notes?: boolean; status?: 'open' | 'inProgress' | 'done' | 'cancelled' }): Step => ({
+const edit = (
+  d: number,
+  k: number,
+  fields: {
+    title?: boolean;
+    notes?: boolean;
+    status?: 'open' | 'inProgress' | 'done' | 'cancelled';
+  },
+): Step => ({
   op: 'editOrder',
   d,
   k,

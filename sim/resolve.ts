@@ -5,7 +5,10 @@
 import { firstValueFrom } from 'rxjs';
 
 import type { TableName } from '../contract/tables';
-import { resolveDeadLetter, type DeadLetterChoice } from '../src/app/sync/engine/dead-letter-resolver';
+import {
+  resolveDeadLetter,
+  type DeadLetterChoice,
+} from '../src/app/sync/engine/dead-letter-resolver';
 import type { SyncApi } from '../src/app/sync/transport/sync-transport';
 import type { LocalDoc, SimDevice } from './sim-device';
 
@@ -20,12 +23,20 @@ export async function resolveOnDevice(
   const isConflict = letter.syncConflict !== null;
   // The page offers "Keep mine" and "Use server's" for conflicts, "Retry" for rejections.
   if (isConflict && choice === 'retry') return 'refused';
-  const action: DeadLetterChoice = !isConflict && choice === 'keepMine' ? 'retry' : !isConflict && choice === 'useServer' ? 'discard' : choice;
+  const action: DeadLetterChoice =
+    !isConflict && choice === 'keepMine'
+      ? 'retry'
+      : !isConflict && choice === 'useServer'
+        ? 'discard'
+        : choice;
   try {
     const deps = { store: device.store, api: device.network as unknown as SyncApi };
     await firstValueFrom(resolveDeadLetter(deps, action, letter.table, letter.id));
   } catch (error) {
-    if (error instanceof Error && /DeadLetterNotFound|ResolutionUnavailable|SyncError/.test(error.name)) {
+    if (
+      error instanceof Error &&
+      /DeadLetterNotFound|ResolutionUnavailable|SyncError/.test(error.name)
+    ) {
       return 'refused';
     }
     throw error;

@@ -68,8 +68,14 @@ export class SimDevice {
         // Not reset by a crash: ids must stay unique, as random ones would be.
         { provide: CHANGE_ID_FACTORY, useValue: () => `${this.name}-c${++this.changeIds}` },
         { provide: SYNC_TABLE_REGISTRY, useValue: SIM_TABLES },
-        { provide: SYNC_STORE_CONFIG, useValue: { maxAttempts: 3, logLimit: 100, logTrimEvery: 50 } },
-        { provide: ErrorHandler, useValue: { handleError: (error: unknown) => console.error(error) } },
+        {
+          provide: SYNC_STORE_CONFIG,
+          useValue: { maxAttempts: 3, logLimit: 100, logTrimEvery: 50 },
+        },
+        {
+          provide: ErrorHandler,
+          useValue: { handleError: (error: unknown) => console.error(error) },
+        },
         { provide: DestroyRef, useValue: { onDestroy: () => () => undefined } },
         LocalDatabase,
         SyncStore,
@@ -91,11 +97,18 @@ export class SimDevice {
     this.injector = null;
     this.crash.crashed = false;
     this.crash.writesLeft = null;
-    if (injector) await injector.get(LocalDatabase).close().catch(() => undefined);
+    if (injector)
+      await injector
+        .get(LocalDatabase)
+        .close()
+        .catch(() => undefined);
   }
 
   /** One sync run as the coordinator runs it: push, then pull unless the push failed. */
-  async sync(kind: 'initial' | 'manual', crashAfterWrites: number | null = null): Promise<SyncResult> {
+  async sync(
+    kind: 'initial' | 'manual',
+    crashAfterWrites: number | null = null,
+  ): Promise<SyncResult> {
     this.crash.writesLeft = crashAfterWrites;
     const run: RunContext = {
       runId: `${this.name}-run`,
@@ -110,15 +123,23 @@ export class SimDevice {
     const transport = this.network as unknown as SyncApi;
     const phases: Observable<PhaseProgress> =
       kind === 'initial'
-        ? pullPhase({ store, transport, registry: SIM_TABLES, userId: this.userId, pageSize: 7 }, run)
+        ? pullPhase(
+            { store, transport, registry: SIM_TABLES, userId: this.userId, pageSize: 7 },
+            run,
+          )
         : concat(
             pushPhase({ store, transport, batchSize: 5 }, run),
-            pullPhase({ store, transport, registry: SIM_TABLES, userId: this.userId, pageSize: 7 }, run),
+            pullPhase(
+              { store, transport, registry: SIM_TABLES, userId: this.userId, pageSize: 7 },
+              run,
+            ),
           );
     let refused = 0;
     try {
       await lastValueFrom(
-        phases.pipe(tap((progress) => (refused = progress.phase === 'push' ? progress.rejected : refused))),
+        phases.pipe(
+          tap((progress) => (refused = progress.phase === 'push' ? progress.rejected : refused)),
+        ),
         { defaultValue: null },
       );
       return 'ok';

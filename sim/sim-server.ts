@@ -80,7 +80,13 @@ export async function snapshotUser(server: SimServer, userId: string): Promise<U
   );
   return {
     rev: Number(rev.rows[0]?.rev ?? 0),
-    records: records.rows.map((row) => [row['table_name'], row['id'], row['rev'], row['deleted'], row['data']]),
+    records: records.rows.map((row) => [
+      row['table_name'],
+      row['id'],
+      row['rev'],
+      row['deleted'],
+      row['data'],
+    ]),
     applied: applied.rows.map((row) => [row['change_id'], row['result']]),
   };
 }
@@ -99,7 +105,14 @@ export async function restoreUser(
       await tx.query(
         `INSERT INTO records (user_id, table_name, id, rev, deleted, data)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-        [userId, table as string, id as string, Number(rev), deleted as boolean, data as string | null],
+        [
+          userId,
+          table as string,
+          id as string,
+          Number(rev),
+          deleted as boolean,
+          data as string | null,
+        ],
       );
     }
     for (const [changeId, result] of snapshot.applied) {

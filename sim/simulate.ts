@@ -26,7 +26,12 @@ export async function runSeed(seed: number): Promise<string | null> {
       return result.violations.length === 0;
     }),
     // SIM_SHRINK=0 reports the history as generated (faster when many fail).
-    { seed, numRuns: 1, interruptAfterTimeLimit: 5 * 60_000, endOnFailure: process.env['SIM_SHRINK'] === '0' },
+    {
+      seed,
+      numRuns: 1,
+      interruptAfterTimeLimit: 5 * 60_000,
+      endOnFailure: process.env['SIM_SHRINK'] === '0',
+    },
   );
   if (!details.failed) return null;
   const history = details.counterexample?.[0];
@@ -35,15 +40,17 @@ export async function runSeed(seed: number): Promise<string | null> {
     lastViolations = (await runHistory(history, `x${(runs++).toString(36)}`)).violations;
   }
   const error = details.errorInstance ? `\n  error: ${String(details.errorInstance)}` : '';
-  return [
-    `history seed ${seed} failed (rerun: SIM_SEED=${seed})`,
-    history ? `  devices: ${history.devices}` : '',
-    ...(history?.steps.map((step, i) => `  ${i + 1}. ${describeStep(step)}`) ?? []),
-    history ? `  quiet-phase answers: ${history.answers.join(', ')}` : '',
-    ...lastViolations.map((line) => `  ✗ ${line}`),
-  ]
-    .filter(Boolean)
-    .join('\n') + error;
+  return (
+    [
+      `history seed ${seed} failed (rerun: SIM_SEED=${seed})`,
+      history ? `  devices: ${history.devices}` : '',
+      ...(history?.steps.map((step, i) => `  ${i + 1}. ${describeStep(step)}`) ?? []),
+      history ? `  quiet-phase answers: ${history.answers.join(', ')}` : '',
+      ...lastViolations.map((line) => `  ✗ ${line}`),
+    ]
+      .filter(Boolean)
+      .join('\n') + error
+  );
 }
 
 export async function simulate(

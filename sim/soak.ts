@@ -20,10 +20,26 @@ function option(name: string, fallback: number): number {
 const SUMMARY = /^histories: (\d+), violations: (\d+)$/m;
 
 /** One child process running `histories` seeds from `seed`; resolves with its counts. */
-function child(seed: number, histories: number): Promise<{ histories: number; violations: number }> {
+function child(
+  seed: number,
+  histories: number,
+): Promise<{ histories: number; violations: number }> {
   return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', __filename, '--histories', `${histories}`, '--seed', `${seed}`, '--jobs', '1'];
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const args = [
+      '--import',
+      'tsx',
+      __filename,
+      '--histories',
+      `${histories}`,
+      '--seed',
+      `${seed}`,
+      '--jobs',
+      '1',
+    ];
+    const proc = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
     let out = '';
     proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     proc.on('error', reject);
@@ -39,7 +55,9 @@ async function main(): Promise<void> {
   const single = process.env['SIM_SEED'];
   const histories = single ? 1 : option('histories', 1000);
   const seed = single ? Number(single) : option('seed', 1);
-  const jobs = single ? 1 : Math.max(1, Math.min(option('jobs', availableParallelism()), histories));
+  const jobs = single
+    ? 1
+    : Math.max(1, Math.min(option('jobs', availableParallelism()), histories));
   const started = Date.now();
   let total = { histories: 0, violations: 0 };
   if (jobs === 1) {
@@ -53,7 +71,10 @@ async function main(): Promise<void> {
       histories: Math.max(0, Math.min(size, histories - i * size)),
     })).filter((block) => block.histories > 0);
     for (const counts of await Promise.all(blocks.map((b) => child(b.seed, b.histories)))) {
-      total = { histories: total.histories + counts.histories, violations: total.violations + counts.violations };
+      total = {
+        histories: total.histories + counts.histories,
+        violations: total.violations + counts.violations,
+      };
     }
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

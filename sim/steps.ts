@@ -13,13 +13,27 @@ export type Resolution = 'keepMine' | 'useServer' | 'retry' | 'discard';
 /** A user action on one device (also what may run while a request is in flight). */
 export type UserStep =
   | { op: 'createOrder'; d: number; status: WorkOrderStatus; lines: number }
-  | { op: 'editOrder'; d: number; k: number; title: boolean; notes: boolean; status: WorkOrderStatus | null }
+  | {
+      op: 'editOrder';
+      d: number;
+      k: number;
+      title: boolean;
+      notes: boolean;
+      status: WorkOrderStatus | null;
+    }
   | { op: 'addLine'; d: number; k: number }
   | { op: 'editLine'; d: number; k: number; quantity: boolean; note: boolean }
   | { op: 'deleteOrder'; d: number; k: number }
   | { op: 'deleteLine'; d: number; k: number }
   | { op: 'openForm'; d: number; k: number }
-  | { op: 'saveForm'; d: number; f: number; title: boolean; notes: boolean; status: WorkOrderStatus | null }
+  | {
+      op: 'saveForm';
+      d: number;
+      f: number;
+      title: boolean;
+      notes: boolean;
+      status: WorkOrderStatus | null;
+    }
   | { op: 'resolve'; d: number; k: number; action: Resolution };
 
 export type Step =
@@ -50,7 +64,15 @@ const k = fc.nat({ max: 7 });
 function userStep(devices: number): fc.Arbitrary<UserStep> {
   const d = fc.nat({ max: devices - 1 });
   return fc.oneof(
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('createOrder' as const), d, status, lines: fc.nat({ max: 2 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('createOrder' as const),
+        d,
+        status,
+        lines: fc.nat({ max: 2 }),
+      }),
+    },
     {
       weight: 4,
       arbitrary: fc.record({
@@ -65,7 +87,13 @@ function userStep(devices: number): fc.Arbitrary<UserStep> {
     { weight: 2, arbitrary: fc.record({ op: fc.constant('addLine' as const), d, k }) },
     {
       weight: 2,
-      arbitrary: fc.record({ op: fc.constant('editLine' as const), d, k, quantity: fc.boolean(), note: fc.boolean() }),
+      arbitrary: fc.record({
+        op: fc.constant('editLine' as const),
+        d,
+        k,
+        quantity: fc.boolean(),
+        note: fc.boolean(),
+      }),
     },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteOrder' as const), d, k }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteLine' as const), d, k }) },
@@ -81,7 +109,10 @@ function userStep(devices: number): fc.Arbitrary<UserStep> {
         status: fc.option(status, { nil: null }),
       }),
     },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('resolve' as const), d, k, action: resolution }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ op: fc.constant('resolve' as const), d, k, action: resolution }),
+    },
   );
 }
 
@@ -103,7 +134,11 @@ function step(devices: number): fc.Arbitrary<Step> {
     { weight: 1, arbitrary: fc.record({ op: fc.constant('restore' as const) }) },
     {
       weight: 1,
-      arbitrary: fc.record({ op: fc.constant('serverRejects' as const), k: fc.nat({ max: 2 }), count: fc.integer({ min: 1, max: 3 }) }),
+      arbitrary: fc.record({
+        op: fc.constant('serverRejects' as const),
+        k: fc.nat({ max: 2 }),
+        count: fc.integer({ min: 1, max: 3 }),
+      }),
     },
   );
 }
@@ -131,7 +166,10 @@ export function describeStep(step: Step): string {
       return `${device(step.d)}: create an order (${step.status}) with ${step.lines} line(s)`;
     case 'editOrder':
     case 'saveForm': {
-      const fields = [flags({ title: step.title, notes: step.notes }), step.status ? `status=${step.status}` : '']
+      const fields = [
+        flags({ title: step.title, notes: step.notes }),
+        step.status ? `status=${step.status}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       return step.op === 'editOrder'
@@ -151,9 +189,14 @@ export function describeStep(step: Step): string {
     case 'resolve':
       return `${device(step.d)}: dead letter #${step.k}: ${step.action}`;
     case 'sync': {
-      const faults = step.faults.length ? ` faults (${step.faults.map((f) => f ?? '-').join(', ')})` : '';
-      const crash = step.crashAfterWrites === null ? '' : ` crash after ${step.crashAfterWrites} writes`;
-      const during = step.during ? ` while waiting: [${describeStep({ ...step.during, d: step.d })}]` : '';
+      const faults = step.faults.length
+        ? ` faults (${step.faults.map((f) => f ?? '-').join(', ')})`
+        : '';
+      const crash =
+        step.crashAfterWrites === null ? '' : ` crash after ${step.crashAfterWrites} writes`;
+      const during = step.during
+        ? ` while waiting: [${describeStep({ ...step.during, d: step.d })}]`
+        : '';
       return `${device(step.d)}: sync${faults}${crash}${during}`;
     }
     case 'backup':
