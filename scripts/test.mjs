@@ -84,22 +84,24 @@ const tapCounts = (file) => {
   const count = (label) => Number(tap.match(new RegExp(`^# ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
   return { passed: count('pass'), failed: count('fail') + count('cancelled') };
 };
+/** node:test over tsx, one file at a time, spec to stdout and TAP to `tap` for the counts. */
+const nodeTestArgs = (tap, files) => [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=1',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${results}/${tap}`,
+  // Node 20's test runner takes no globs: name the files.
+  ...files,
+];
 const serverRun = (store, tap) =>
   runner(
     `server (node:test, ${store})`,
     'node',
-    [
-      '--import',
-      'tsx',
-      '--test',
-      '--test-concurrency=1',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${results}/${tap}`,
-      // Node 20's test runner takes no globs: name the files.
-      ...serverTestFiles,
-    ],
+    nodeTestArgs(tap, serverTestFiles),
     tap === 'server.tap' ? nodeTestCounts : () => tapCounts(`${results}/${tap}`),
     { SERVER_TEST_STORE: store },
   );
@@ -115,18 +117,7 @@ if (process.env.TEST_DATABASE_URL) {
 runner(
   'simulation (node:test)',
   'node',
-  [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-concurrency=1',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${results}/sim.tap`,
-    'sim/regressions.test.ts',
-    'sim/simulation.test.ts',
-  ],
+  nodeTestArgs('sim.tap', ['sim/regressions.test.ts', 'sim/simulation.test.ts']),
   () => tapCounts(`${results}/sim.tap`),
   { TSX_TSCONFIG_PATH: 'sim/tsconfig.json' },
 );
