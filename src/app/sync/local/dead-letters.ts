@@ -194,6 +194,7 @@ function rebasedOnCurrent(
     syncRev: current ? current.rev : NEVER_PUSHED_REV,
     syncBase: server,
     syncPrior: [],
+    syncPriorData: [],
     // Based on a version of the server's current epoch now.
     syncStale: false,
   };

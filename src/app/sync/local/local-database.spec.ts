@@ -21,7 +21,7 @@ function version0Schema(spec: TableSpec): RxJsonSchema<SyncDoc> {
     required: string[];
     indexes: unknown[];
   };
-  const added = ['syncConflictFields', 'syncBase', 'syncPrior', 'syncStale'];
+  const added = ['syncConflictFields', 'syncBase', 'syncPrior', 'syncPriorData', 'syncStale'];
   schema.version = spec.schemaVersion;
   for (const key of added) delete schema.properties[key];
   schema.required = schema.required.filter((key) => !added.includes(key));
@@ -116,6 +116,7 @@ describe('LocalDatabase', () => {
       localDeleted: false,
       syncBase: null,
       syncPrior: [],
+      syncPriorData: [],
       syncStale: false,
     });
     expect(await invoices.count().exec()).toBe(1);
@@ -169,6 +170,7 @@ describe('LocalDatabase', () => {
       ['synced', fields, [], false],
     ]);
     expect(docs[0].syncConflictFields).toEqual([]);
+    expect(docs[0].syncPriorData).toEqual([]);
     const checkpoint = await handle.checkpoints.findOne('u1|workOrders').exec();
     expect([checkpoint?.checkpoint, checkpoint?.generation, checkpoint?.initialComplete]).toEqual([
       'r:4',

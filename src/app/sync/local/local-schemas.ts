@@ -43,6 +43,12 @@ export interface SyncMeta {
    * oldest first, at most MAX_PRIOR_CHANGE_IDS (rule 5).
    */
   syncPrior: string[];
+  /**
+   * For each of `syncPrior` (same index): the fields that change sent (null: a deletion), i.e.
+   * this device's view of the record right after it. When one of them is acknowledged while a
+   * newer edit waits, it tells the device's own edits from another device's merged in.
+   */
+  syncPriorData: (Record<string, unknown> | null)[];
   /** A resync is in progress and this version belongs to an older epoch of the server (rule 8). */
   syncStale: boolean;
 }
@@ -117,13 +123,18 @@ const SYNC_META_PROPERTIES = {
     maxItems: MAX_PRIOR_CHANGE_IDS,
     items: { type: 'string', maxLength: 64 },
   },
+  syncPriorData: {
+    type: 'array',
+    maxItems: MAX_PRIOR_CHANGE_IDS,
+    items: { type: ['object', 'null'] },
+  },
   syncStale: { type: 'boolean' },
 } as const;
 
 /**
  * The sync metadata's own version, added to the registry's `schemaVersion` to give a table's
  * RxDB schema version: bumping either migrates the stored documents. 1 added syncBase,
- * syncPrior, syncStale and syncConflictFields.
+ * syncPrior, syncPriorData, syncStale and syncConflictFields.
  */
 export const SYNC_META_SCHEMA_VERSION = 1;
 
@@ -225,6 +236,7 @@ export function withSyncMetaDefaults(doc: Record<string, unknown>): Record<strin
     syncConflictFields: doc['syncConflictFields'] ?? [],
     syncBase: doc['syncBase'] !== undefined ? doc['syncBase'] : synced ? fields : null,
     syncPrior: doc['syncPrior'] ?? [],
+    syncPriorData: doc['syncPriorData'] ?? [],
     syncStale: doc['syncStale'] ?? false,
   };
 }

@@ -50,6 +50,7 @@ describe('SyncStore local writes', () => {
       localDeleted: false,
       syncBase: null,
       syncPrior: [],
+      syncPriorData: [],
       syncStale: false,
     });
   });

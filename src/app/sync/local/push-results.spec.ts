@@ -106,7 +106,40 @@ describe('SyncStore push side: results', () => {
     await run(store.applyPushResults([applied('w1', 'change-1', 7, { title: 'pushed' })]));
 
     expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({ title: 'typed meanwhile', syncRev: 7, syncPending: true }),
+      // No conflict with oneself: the user changed again the field they had just pushed.
+      jasmine.objectContaining({
+        title: 'typed meanwhile',
+        syncRev: 7,
+        syncPending: true,
+        syncDeadLetter: false,
+      }),
+    );
+  });
+
+  // Found by the simulation (seed 1121): the other device's value was merged into the answer.
+  it('makes a conflict of a field another device changed while the user changed it again', async () => {
+    await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+    await run(store.patchLocal('workOrders', 'w1', { notes: 'pushed' }));
+    await run(store.patchLocal('workOrders', 'w1', { title: 'typed meanwhile' }));
+    const merged = serverWorkOrder('w1', 7, { notes: 'pushed', title: 'theirs' });
+
+    const counts = await run(
+      store.applyPushResults([appliedResult('workOrders', 'change-1', merged)]),
+    );
+
+    expect(counts.conflicts).toBe(1);
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({
+        title: 'typed meanwhile',
+        syncDeadLetter: true,
+        syncConflict: merged,
+        syncConflictFields: ['title'],
+        syncRev: 7,
+        // Keep mine keeps what the user changed after the pushed change: the title.
+        syncBase: { title: 'Order w1', customerId: 'c1', status: 'open', notes: 'pushed' },
+        syncPrior: [],
+        syncPriorData: [],
+      }),
     );
   });
 

@@ -5,7 +5,14 @@
 import type { PushResult, ServerRecord } from '../../../../contract/protocol';
 import type { TableSpec } from '../../../../contract/tables';
 import type { SyncDoc } from './local-schemas';
-import { metaOf, pickFields, sameValue, syncedDoc } from './sync-records';
+import {
+  answeredPrior,
+  metaOf,
+  pickFields,
+  sameValue,
+  syncedDoc,
+  type PriorChanges,
+} from './sync-records';
 
 /** A stored document as an incremental write sees it. */
 export type StoredDoc = SyncDoc & { _deleted?: boolean };
@@ -42,7 +49,7 @@ export function nextStateAfterPush(
           syncConflict: result.server,
           syncConflictFields: [...(result.fields ?? [])],
           syncError: result.reason || 'conflict',
-          syncPrior: current.syncPrior.filter((id) => id !== result.changeId),
+          ...withoutPrior(current, result.changeId),
         },
       };
     case 'rejected': {
@@ -76,10 +83,16 @@ function adopted(spec: TableSpec, current: StoredDoc, record: ServerRecord): Pus
 }
 
 /**
- * Applied, but the user edited the record again while the push was in flight: the edit stays
- * pending, now based on the version the server wrote, so the next push is not a false conflict.
- * Every field the user didn't change since the old base takes the server's value (which may
- * hold another device's merged edit); the user's own changes are kept.
+ * Applied, but the user edited the record again while the push was in flight. The edit stays
+ * pending, moved onto the version the server wrote, so the next push is not a false conflict:
+ * every field the user didn't change since the acknowledged change takes the server's value
+ * (which may hold another device's merged edit), the user's later changes are kept.
+ *
+ * "Changed since the acknowledged change" is measured against what that change sent (kept in
+ * `syncPriorData` when the newer edit superseded it), not against the server's version: that
+ * one may hold another device's value for a field the user changed again without ever seeing
+ * it. Such a field is a clash, exactly as the server's merge would find it, so the record
+ * becomes a conflict to resolve instead of silently overwriting the other device's value.
  */
 function rebased(
   spec: TableSpec,
@@ -87,12 +100,14 @@ function rebased(
   result: Extract<PushResult, { status: 'applied' }>,
 ): PushOutcome {
   const record = result.record;
-  // The acknowledged change and every earlier one have an outcome now.
   const at = current.syncPrior.indexOf(result.changeId);
-  const prior = at < 0 ? [...current.syncPrior] : current.syncPrior.slice(at + 1);
+  // What the device saw right after the acknowledged change; unknown (an old document, or
+  // dropped past the cap): its base, which is conservative (a clash, never a lost edit).
+  const seen = at >= 0 ? (current.syncPriorData[at] ?? null) : current.syncBase;
+  const prior = answeredPrior(current, result.changeId);
   if (record.rev < current.syncRev) {
     // Older than the base the edit already has (an answer that arrived late): keep the base.
-    return { counter: 'rebased', doc: { ...current, syncPrior: prior } };
+    return { counter: 'rebased', doc: { ...current, ...prior } };
   }
   if (record.deleted || record.data === null) {
     if (current.localDeleted) {
@@ -102,28 +117,73 @@ function rebased(
     // A write based on a tombstone's revision brings the record back: all fields are the user's.
     return {
       counter: 'rebased',
-      doc: { ...current, syncRev: record.rev, syncBase: null, syncPrior: prior },
+      doc: { ...current, ...prior, syncRev: record.rev, syncBase: null },
     };
   }
   const server = pickFields(spec, record.data);
-  if (current.localDeleted && !sameFields(spec, current, server)) {
-    // A deletion made while the push was in flight deletes what the user saw then. The server's
-    // version holds something else (another device's edit merged in): moving the deletion onto
-    // it would delete that edit unseen. It stays on its old base, so the server answers with a
-    // conflict and the user decides.
-    return { counter: 'rebased', doc: { ...current, syncPrior: prior } };
+  if (current.localDeleted) {
+    if (!sameFields(spec, seen ?? current, server)) {
+      // The server's version holds something the deleting user never saw (another device's
+      // edit merged in): moving the deletion onto it would delete that edit unseen. It stays
+      // on its old base, so the server answers with a conflict and the user decides.
+      return { counter: 'rebased', doc: { ...current, ...prior } };
+    }
+    return {
+      counter: 'rebased',
+      doc: { ...current, ...prior, syncRev: record.rev, syncBase: server },
+    };
+  }
+  const { fields, clashes } = rebasedOnto(spec, current, seen, server);
+  if (clashes.length > 0) {
+    return {
+      counter: 'conflicts',
+      doc: {
+        ...current,
+        ...prior,
+        syncRev: record.rev,
+        // "Keep mine" keeps what the user changed since their own acknowledged change.
+        syncBase: seen,
+        syncDeadLetter: true,
+        syncConflict: record,
+        syncConflictFields: clashes,
+        syncError: `changed on another device while yours was being sent: ${clashes.join(', ')}`,
+      },
+    };
   }
   return {
     counter: 'rebased',
     doc: {
       id: current.id,
-      ...rebasedFields(spec, current, current.syncBase, server),
+      ...fields,
       ...metaOf(current),
+      ...prior,
       syncRev: record.rev,
       syncBase: server,
-      syncPrior: prior,
     },
   };
+}
+
+/**
+ * The local version moved onto `server`, field by field against `seen` (what the device had
+ * sent): untouched since → the server's value; changed since, where the server still has the
+ * seen value (or already the local one) → the local value; changed on both → a clash. No
+ * `seen` (a create): every local field is the user's.
+ */
+function rebasedOnto(
+  spec: TableSpec,
+  local: Readonly<Record<string, unknown>>,
+  seen: Readonly<Record<string, unknown>> | null,
+  server: Readonly<Record<string, unknown>>,
+): { fields: Record<string, unknown>; clashes: string[] } {
+  const merged: Record<string, unknown> = {};
+  const clashes: string[] = [];
+  for (const field of Object.keys(spec.fields)) {
+    const [l, v, s] = [local[field], seen?.[field], server[field]];
+    if (seen !== null && sameValue(l, v)) merged[field] = s;
+    else if (seen === null || sameValue(s, v) || sameValue(s, l)) merged[field] = l;
+    else clashes.push(field);
+  }
+  return { fields: pickFields(spec, merged), clashes };
 }
 
 function sameFields(
@@ -151,4 +211,13 @@ export function rebasedFields(
     merged[field] = changed ? local[field] : server[field];
   }
   return pickFields(spec, merged);
+}
+
+/** The prior changes without `changeId` (a conflict proves it was never applied). */
+function withoutPrior(current: Readonly<PriorChanges>, changeId: string): PriorChanges {
+  const keep = current.syncPrior.map((id) => id !== changeId);
+  return {
+    syncPrior: current.syncPrior.filter((_, i) => keep[i]),
+    syncPriorData: current.syncPriorData.filter((_, i) => keep[i]),
+  };
 }

@@ -46,6 +46,7 @@ export function syncedMeta(rev: number, base: Record<string, unknown> | null): S
     localDeleted: false,
     syncBase: base,
     syncPrior: [],
+    syncPriorData: [],
     syncStale: false,
   };
 }
@@ -87,10 +88,14 @@ export function editedMeta(
   const keepDeadLetter = current.syncConflict !== null;
   const synced = !hasLocalChanges(current) && current.syncRev !== NEVER_PUSHED_REV;
   const base = synced ? (current.syncBase ?? pickFields(spec, current)) : current.syncBase;
-  const prior =
-    current.syncPending && current.syncChangeId !== ''
-      ? withPrior(current.syncPrior, current.syncChangeId)
-      : [...current.syncPrior];
+  const superseded = current.syncPending && current.syncChangeId !== '';
+  const prior = superseded
+    ? withPrior(
+        current,
+        current.syncChangeId,
+        current.localDeleted ? null : pickFields(spec, current),
+      )
+    : { syncPrior: [...current.syncPrior], syncPriorData: [...current.syncPriorData] };
   return {
     ...metaOf(current),
     syncPending: true,
@@ -100,14 +105,38 @@ export function editedMeta(
     syncError: keepDeadLetter ? current.syncError : '',
     syncDeadLetter: keepDeadLetter && current.syncDeadLetter,
     syncBase: base,
-    syncPrior: prior,
+    ...prior,
   };
 }
 
-/** `prior` with `changeId` appended, capped at MAX_PRIOR_CHANGE_IDS (oldest dropped). */
-export function withPrior(prior: readonly string[], changeId: string): string[] {
-  const next = prior.includes(changeId) ? [...prior] : [...prior, changeId];
-  return next.slice(Math.max(0, next.length - MAX_PRIOR_CHANGE_IDS));
+export type PriorChanges = Pick<SyncMeta, 'syncPrior' | 'syncPriorData'>;
+
+/**
+ * The prior changes with `changeId` (which sent `data`) appended, capped at
+ * MAX_PRIOR_CHANGE_IDS (oldest dropped: the server reads no more than that).
+ */
+export function withPrior(
+  current: Readonly<PriorChanges>,
+  changeId: string,
+  data: Record<string, unknown> | null,
+): PriorChanges {
+  const ids = [...current.syncPrior];
+  const sent = [...current.syncPriorData];
+  if (!ids.includes(changeId)) {
+    ids.push(changeId);
+    sent.push(data);
+  }
+  const drop = Math.max(0, ids.length - MAX_PRIOR_CHANGE_IDS);
+  return { syncPrior: ids.slice(drop), syncPriorData: sent.slice(drop) };
+}
+
+/** The prior changes after `changeId` got its answer: it and every earlier one are dropped. */
+export function answeredPrior(current: Readonly<PriorChanges>, changeId: string): PriorChanges {
+  const at = current.syncPrior.indexOf(changeId);
+  return {
+    syncPrior: current.syncPrior.slice(at + 1),
+    syncPriorData: current.syncPriorData.slice(at + 1),
+  };
 }
 
 /** Only the metadata of a stored document. */
@@ -125,6 +154,7 @@ export function metaOf(doc: Readonly<SyncMeta>): SyncMeta {
     localDeleted: doc.localDeleted,
     syncBase: doc.syncBase,
     syncPrior: [...doc.syncPrior],
+    syncPriorData: [...doc.syncPriorData],
     syncStale: doc.syncStale,
   };
 }
