@@ -12,7 +12,7 @@ import type {
 } from '../../contract/protocol';
 import type { TableName } from '../../contract/tables';
 import { currentRevision, readRecord } from '../src/store/records';
-import { call, change, push } from './helpers';
+import { call, change, push, workOrder } from './helpers';
 
 export type Applied = Extract<PushResult, { status: 'applied' }>;
 export type Conflict = Extract<PushResult, { status: 'conflict' }>;
@@ -56,6 +56,17 @@ export function deletion(
   extra: Partial<PushChange> = {},
 ): PushChange {
   return change(table, record.id, null, { deleted: true, baseRev: record.rev, ...extra });
+}
+
+/** A new work order, created and acknowledged: the version every device then holds. */
+export async function createdOrder(
+  app: FastifyInstance,
+  token: string,
+  id: string,
+): Promise<ServerRecord> {
+  const result = await pushOne(app, token, change('workOrders', id, workOrder()));
+  assert.equal(result.status, 'applied');
+  return (result as Applied).record;
 }
 
 /** One change, one result. */

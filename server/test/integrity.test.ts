@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { ServerRecord } from '../../contract/protocol';
 import {
   change,
   line,
@@ -19,6 +18,7 @@ import {
 } from './helpers';
 import {
   asApplied,
+  createdOrder,
   asConflict,
   deletion,
   edit,
@@ -40,14 +40,9 @@ before(async () => {
 after(() => app.close());
 beforeEach(() => resetData(app));
 
-/** A new work order as both devices first saw it. */
-async function sharedOrder(id: string): Promise<ServerRecord> {
-  return asApplied(await pushOne(app, token, change('workOrders', id, workOrder()))).record;
-}
-
 describe('rule 1: concurrent edits', () => {
   test('a status on one device and a title on another both survive, applied and merged', async () => {
-    const seen = await sharedOrder('wo-merge');
+    const seen = await createdOrder(app, token, 'wo-merge');
     const first = asApplied(
       await pushOne(app, token, edit('workOrders', seen, { status: 'done' })),
     );
@@ -63,7 +58,7 @@ describe('rule 1: concurrent edits', () => {
   });
 
   test('the same field changed to different values is a conflict naming it', async () => {
-    const seen = await sharedOrder('wo-clash');
+    const seen = await createdOrder(app, token, 'wo-clash');
     const theirs = asApplied(
       await pushOne(app, token, edit('workOrders', seen, { title: 'Theirs', status: 'done' })),
     );
@@ -78,7 +73,7 @@ describe('rule 1: concurrent edits', () => {
   });
 
   test('both sides setting the same value is no clash', async () => {
-    const seen = await sharedOrder('wo-same');
+    const seen = await createdOrder(app, token, 'wo-same');
     await pushOne(app, token, edit('workOrders', seen, { status: 'done' }));
     const result = asApplied(
       await pushOne(app, token, edit('workOrders', seen, { status: 'done', notes: 'x' })),
@@ -87,7 +82,7 @@ describe('rule 1: concurrent edits', () => {
   });
 
   test('a delete of a version that changed since is a conflict with no fields', async () => {
-    const seen = await sharedOrder('wo-del-edit');
+    const seen = await createdOrder(app, token, 'wo-del-edit');
     const theirs = asApplied(await pushOne(app, token, edit('workOrders', seen, { notes: 'n' })));
     const result = asConflict(await pushOne(app, token, deletion('workOrders', seen)));
     assert.deepEqual(result.fields, []);
@@ -97,7 +92,7 @@ describe('rule 1: concurrent edits', () => {
   });
 
   test('a delete of a record already deleted is applied with the tombstone, writing nothing', async () => {
-    const seen = await sharedOrder('wo-twice-gone');
+    const seen = await createdOrder(app, token, 'wo-twice-gone');
     const gone = asApplied(await pushOne(app, token, deletion('workOrders', seen)));
     const before = await writeState(app, userId);
     const again = deletion('workOrders', seen);
@@ -109,7 +104,7 @@ describe('rule 1: concurrent edits', () => {
   });
 
   test('an edit of a record deleted on another device is a conflict with no fields', async () => {
-    const seen = await sharedOrder('wo-edit-gone');
+    const seen = await createdOrder(app, token, 'wo-edit-gone');
     const gone = asApplied(await pushOne(app, token, deletion('workOrders', seen)));
     const result = asConflict(await pushOne(app, token, edit('workOrders', seen, { notes: 'n' })));
     assert.deepEqual(result.fields, []);
@@ -118,7 +113,7 @@ describe('rule 1: concurrent edits', () => {
   });
 
   test('a create of an id that exists is a conflict naming the fields that differ', async () => {
-    await sharedOrder('wo-taken');
+    await createdOrder(app, token, 'wo-taken');
     const result = asConflict(
       await pushOne(app, token, change('workOrders', 'wo-taken', workOrder('cus-000002'))),
     );
@@ -127,7 +122,7 @@ describe('rule 1: concurrent edits', () => {
   });
 
   test('an edit without a base of a version that moved on stays a conflict', async () => {
-    const seen = await sharedOrder('wo-no-base');
+    const seen = await createdOrder(app, token, 'wo-no-base');
     await pushOne(app, token, edit('workOrders', seen, { status: 'done' }));
     const result = asConflict(
       await pushOne(app, token, edit('workOrders', seen, { title: 'T' }, { base: undefined })),
@@ -151,7 +146,7 @@ describe('rule 1: concurrent edits', () => {
 
 describe('rule 4: no live line under a deleted order', () => {
   async function orderWithLines(id: string, lines: number) {
-    const order = await sharedOrder(id);
+    const order = await createdOrder(app, token, id);
     const added = await push(
       app,
       token,
@@ -201,7 +196,7 @@ describe('rule 4: no live line under a deleted order', () => {
   });
 
   test('a line written to a deleted order is still rejected', async () => {
-    const order = await sharedOrder('wo-gone-first');
+    const order = await createdOrder(app, token, 'wo-gone-first');
     asApplied(await pushOne(app, token, deletion('workOrders', order)));
     const result = await pushOne(app, token, change('workOrderLines', 'wol-late', line(order.id)));
     assert.equal(result.status, 'rejected');

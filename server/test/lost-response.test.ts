@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { MAX_PRIOR_CHANGE_IDS, type ServerRecord } from '../../contract/protocol';
+import { MAX_PRIOR_CHANGE_IDS } from '../../contract/protocol';
 import { change, login, resetData, startTestApp, workOrder } from './helpers';
 import {
   asApplied,
+  createdOrder,
   asConflict,
   deletion,
   edit,
@@ -31,10 +32,6 @@ before(async () => {
 after(() => app.close());
 beforeEach(() => resetData(app));
 
-async function created(id: string): Promise<ServerRecord> {
-  return asApplied(await pushOne(app, token, change('workOrders', id, workOrder()))).record;
-}
-
 describe('rule 5: a lost response is recognised', () => {
   test('a create whose answer was lost, then a delete naming it: applied', async () => {
     const create = change('workOrders', 'wo-lost-create', workOrder());
@@ -49,7 +46,7 @@ describe('rule 5: a lost response is recognised', () => {
   });
 
   test('a second edit of the same field after a lost answer: applied, not a conflict', async () => {
-    const seen = await created('wo-lost-edit');
+    const seen = await createdOrder(app, token, 'wo-lost-edit');
     const first = edit('workOrders', seen, { title: 'One' });
     asApplied(await pushOne(app, token, first)); // lost
     // The device still has `seen` as its base, and edits the title again.
@@ -61,7 +58,7 @@ describe('rule 5: a lost response is recognised', () => {
   });
 
   test('the lost write is the base of a merge with another device’s later edit', async () => {
-    const seen = await created('wo-lost-merge');
+    const seen = await createdOrder(app, token, 'wo-lost-merge');
     const mine = edit('workOrders', seen, { title: 'One' });
     const lost = asApplied(await pushOne(app, token, mine));
     // Another device pulled the lost write and changed the status on top of it.
@@ -72,7 +69,7 @@ describe('rule 5: a lost response is recognised', () => {
   });
 
   test('the newest applied prior wins; unknown and failed priors are skipped', async () => {
-    const seen = await created('wo-lost-two');
+    const seen = await createdOrder(app, token, 'wo-lost-two');
     const one = edit('workOrders', seen, { title: 'One' });
     const oneResult = asApplied(await pushOne(app, token, one));
     const two = edit('workOrders', oneResult.record, { title: 'Two' });
@@ -91,7 +88,7 @@ describe('rule 5: a lost response is recognised', () => {
   test('a prior of another record, or of another user, is no base', async () => {
     const other = change('workOrders', 'wo-elsewhere', workOrder());
     asApplied(await pushOne(app, token, other));
-    const seen = await created('wo-lost-scope');
+    const seen = await createdOrder(app, token, 'wo-lost-scope');
     await pushOne(app, token, edit('workOrders', seen, { title: 'Theirs' }));
     const bob = await login(app, 'bob');
     const bobs = change('workOrders', 'wo-lost-scope', workOrder());
@@ -108,7 +105,7 @@ describe('rule 5: a lost response is recognised', () => {
   });
 
   test('a base newer than the lost write is kept', async () => {
-    const seen = await created('wo-lost-older');
+    const seen = await createdOrder(app, token, 'wo-lost-older');
     const lost = edit('workOrders', seen, { notes: 'mine' });
     const lostResult = asApplied(await pushOne(app, token, lost));
     // The device pulled its own write with another device's title on top; a third device then
@@ -129,7 +126,7 @@ describe('rule 5: a lost response is recognised', () => {
   });
 
   test(`only the newest ${MAX_PRIOR_CHANGE_IDS} prior changeIds are read`, async () => {
-    const seen = await created('wo-lost-many');
+    const seen = await createdOrder(app, token, 'wo-lost-many');
     const lost = edit('workOrders', seen, { title: 'One' });
     asApplied(await pushOne(app, token, lost));
     const filler = Array.from({ length: MAX_PRIOR_CHANGE_IDS }, (_, i) => `filler-${i}`);
@@ -169,7 +166,7 @@ describe('rule 5: a re-sent change', () => {
   });
 
   test('a re-sent delete of a record created again since shows the live record', async () => {
-    const seen = await created('wo-resend-delete');
+    const seen = await createdOrder(app, token, 'wo-resend-delete');
     const removal = deletion('workOrders', seen);
     const removed = asApplied(await pushOne(app, token, removal));
     const revived = asApplied(
@@ -181,7 +178,7 @@ describe('rule 5: a re-sent change', () => {
   });
 
   test("a lost answer merged another device's field: the next edit and a delete keep it", async () => {
-    const seen = await created('wo-lost-merge');
+    const seen = await createdOrder(app, token, 'wo-lost-merge');
     asApplied(await pushOne(app, token, edit('workOrders', seen, { notes: 'from B' })));
     // A, still on `seen`, changes the title; the server merges B's notes in; A never hears.
     const first = edit('workOrders', seen, { title: 'A one' });
