@@ -70,6 +70,9 @@ function playwrightCounts() {
 }
 
 check('lint', 'npm', ['run', 'lint', '--silent']);
+// tsx runs the server and the simulation without checking types: tsc does (the app's own are
+// checked by the build).
+check('typecheck (server, sim)', 'npm', ['run', 'typecheck', '--silent']);
 runner('unit (Karma)', 'npx', ['ng', 'test', '--watch=false'], karmaCounts);
 const built = check('build', 'npx', ['ng', 'build']);
 // The whole server suite on both stores: the embedded PGlite, then PostgreSQL when
@@ -119,7 +122,8 @@ runner(
   'node',
   nodeTestArgs('sim.tap', ['sim/regressions.test.ts', 'sim/simulation.test.ts']),
   () => tapCounts(`${results}/sim.tap`),
-  { TSX_TSCONFIG_PATH: 'sim/tsconfig.json' },
+  // A larger young generation: the histories allocate briskly, and scavenges cost ~10% less CPU.
+  { TSX_TSCONFIG_PATH: 'sim/tsconfig.json', NODE_OPTIONS: '--max-semi-space-size=64' },
 );
 if (built) {
   runner('e2e (Playwright)', 'node', ['e2e/run.mjs', '--skip-build'], playwrightCounts);

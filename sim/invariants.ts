@@ -4,7 +4,7 @@
  * on the server or on any device.
  */
 import type { ServerRecord } from '../contract/protocol';
-import { tableSpec } from '../contract/tables';
+import { tableSpec, type TableName } from '../contract/tables';
 import type { LocalDoc, SimDevice } from './sim-device';
 import { SIM_TABLES } from './sim-device';
 import { serverRecords, type SimServer } from './sim-server';
@@ -75,10 +75,7 @@ function orphans(where: string, entries: readonly Entry[]): string[] {
 }
 
 /** The declared fields only, absent and null alike, in a stable order. */
-function fingerprint(
-  table: 'workOrders' | 'workOrderLines',
-  data: Readonly<Record<string, unknown>>,
-): string {
+function fingerprint(table: TableName, data: Readonly<Record<string, unknown>>): string {
   const fields = Object.keys(tableSpec(table).fields).sort();
   return JSON.stringify(fields.map((field) => data[field] ?? null));
 }

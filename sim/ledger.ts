@@ -29,8 +29,8 @@ export class Ledger {
   /** Restores, with the step the backup was taken at. */
   private readonly restores: { backup: number; step: number }[] = [];
 
-  /** A user wrote `changed` over the version `before` (undefined: a new record). */
-  write(key: string, before: Fields | undefined, changed: Fields, where: string): void {
+  /** A user wrote `changed` (a record or a patch of one) over `before` (undefined: a new record). */
+  write(key: string, before: Fields | undefined, changed: object, where: string): void {
     for (const [field, value] of Object.entries(changed)) {
       if (!isTracked(field)) continue;
       if (before) this.settle(key, field, before[field], 'superseded');

@@ -4,6 +4,7 @@
  * Everything a device remembers across a crash is in its storage; the objects here are rebuilt.
  */
 import '@angular/compiler';
+import './immediate-timers';
 import { DestroyRef, ErrorHandler, Injector } from '@angular/core';
 import { concat, lastValueFrom, tap, type Observable } from 'rxjs';
 

@@ -25,9 +25,9 @@ function child(
   histories: number,
 ): Promise<{ histories: number; violations: number }> {
   return new Promise((resolve, reject) => {
+    // The parent's flags (tsx's loader, the heap settings of `npm run soak`) for every child.
     const args = [
-      '--import',
-      'tsx',
+      ...process.execArgv,
       __filename,
       '--histories',
       `${histories}`,
