@@ -66,6 +66,35 @@ describe('SyncStore pull writer', () => {
     );
   });
 
+  it('writes new records without reading them first, and reads only the tombstones', async () => {
+    await pull(serverWorkOrder('w1', 1));
+    const read = spyOn(handle.table('workOrders').storageInstance, 'findDocumentsById');
+    read.and.callThrough();
+
+    await pull(serverWorkOrder('w2', 1), serverWorkOrder('w3', 1));
+    expect(read).not.toHaveBeenCalled();
+
+    const counts = await pull(tombstone('w1', 2), serverWorkOrder('w4', 1));
+    expect(read).toHaveBeenCalledOnceWith(['w1'], true);
+    expect(counts).toEqual(jasmine.objectContaining({ written: 1, deleted: 1 }));
+  });
+
+  it('updates known records from the versions its refused first guess returns', async () => {
+    await pull(serverWorkOrder('w1', 1), serverWorkOrder('w2', 1));
+    const bulkWrite = spyOn(handle.table('workOrders').storageInstance, 'bulkWrite');
+    bulkWrite.and.callThrough();
+
+    const counts = await pull(
+      serverWorkOrder('w1', 2, { title: 'newer' }),
+      serverWorkOrder('w2', 1, { title: 'same rev' }),
+    );
+
+    expect(bulkWrite).toHaveBeenCalledTimes(2);
+    expect(counts).toEqual(jasmine.objectContaining({ written: 1, unchanged: 1 }));
+    expect((await stored('w1'))?.title).toBe('newer');
+    expect((await stored('w2'))?.title).not.toBe('same rev');
+  });
+
   it('saves the checkpoint of the table for the user', async () => {
     await pull(serverWorkOrder('w1', 1));
 
@@ -154,14 +183,18 @@ describe('SyncStore pull writer', () => {
       {
         beforeWrite: async (round, ids) => {
           rounds.push([...ids]);
-          // The user edits w1 after the writer decided w1 was safe to overwrite.
-          if (round === 0)
+          // Round 0 guessed both new and was refused with the stored versions; the user edits w1
+          // after round 1 decided, from those versions, that w1 was safe to overwrite.
+          if (round === 1)
             await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'mine' })));
         },
       },
     );
 
-    expect(rounds).toEqual([['w1', 'w2']]);
+    expect(rounds).toEqual([
+      ['w1', 'w2'],
+      ['w1', 'w2'],
+    ]);
     expect(counts).toEqual({
       written: 1,
       skippedPending: 1,
@@ -188,8 +221,9 @@ describe('SyncStore pull writer', () => {
       [serverWorkOrder('w1', 3, { title: 'pulled' })],
       {
         beforeWrite: async (round) => {
-          // Another writer (say the other tab's pull) changes the doc but leaves it synced.
-          if (round > 0) return;
+          // Another writer (say the other tab's pull) changes the doc but leaves it synced, after
+          // round 1 planned its update from the version round 0's refused guess returned.
+          if (round !== 1) return;
           const doc = await handle.table('workOrders').findOne('w1').exec();
           await doc?.incrementalPatch({ notes: 'other tab' });
         },

@@ -47,11 +47,11 @@ export interface PullWriteHooks {
 export const PULL_WRITE_CONTEXT = 'sync-pull';
 
 /**
- * Each round only retries rows that lost a race with a concurrent write; it takes sustained
- * writing to the very same records to exhaust this, so failing (the page is pulled again, the
- * checkpoint was not saved) beats looping.
+ * Round 0 may guess wrong (see writePulledRecords); every later round only retries rows that
+ * lost a race with a concurrent write. It takes sustained writing to the very same records to
+ * exhaust this, so failing (the page is pulled again, the checkpoint was not saved) beats looping.
  */
-const MAX_ROUNDS = 5;
+const MAX_ROUNDS = 6;
 
 /**
  * Rows per storage bulk write. IndexedDB serialises every row on the main thread while the write
@@ -81,18 +81,18 @@ export async function writePulledRecords(
   };
   const storage = collection.storageInstance;
   let todo = newestPerId(records);
+  // Round 0 writes first and reads only what a guess can't cover: a live record is written as
+  // new, and if it exists the storage refuses that row with the stored document, which is all
+  // the next round needs. An initial sync (almost everything new) so skips a read of every row;
+  // a page of known records costs the refused write instead of the read. A tombstone can't be
+  // guessed (deleting nothing is a valid answer), so its current state is read.
+  let current = await storedDocs(storage, todo.filter(isTombstone));
   for (let round = 0; todo.length > 0; round++) {
     if (round === MAX_ROUNDS) {
       throw new Error(
         `Pull of "${spec.name}": ${todo.length} records still changing after ${MAX_ROUNDS} rounds`,
       );
     }
-    // With deleted docs: a tombstone is the `previous` of a re-created record.
-    const stored = await storage.findDocumentsById(
-      todo.map((record) => record.id),
-      true,
-    );
-    const current = new Map(stored.map((doc) => [doc.id, doc]));
     const rows: BulkWriteRow<SyncDoc>[] = [];
     const kinds = new Map<string, 'written' | 'deleted' | 'conflicts'>();
     for (const record of todo) {
@@ -107,31 +107,49 @@ export async function writePulledRecords(
     if (rows.length === 0) break;
     await hooks.beforeWrite?.(round, [...kinds.keys()]);
 
-    const errors = [];
+    const refused = new Map<string, Doc>();
     for (let start = 0; start < rows.length; start += PULL_WRITE_SLICE) {
       const result = await storage.bulkWrite(
         rows.slice(start, start + PULL_WRITE_SLICE),
         PULL_WRITE_CONTEXT,
       );
-      errors.push(...result.error);
-    }
-    const conflicted = new Set<string>();
-    for (const error of errors) {
-      if (!isBulkWriteConflictError(error)) {
-        throw new Error(
-          `Pull of "${spec.name}" could not write record "${error.documentId}" ` +
-            `(storage status ${error.status})`,
-        );
+      for (const error of result.error) {
+        const conflict = isBulkWriteConflictError<SyncDoc>(error);
+        if (!conflict) {
+          throw new Error(
+            `Pull of "${spec.name}" could not write record "${error.documentId}" ` +
+              `(storage status ${error.status})`,
+          );
+        }
+        refused.set(conflict.documentId, conflict.documentInDb);
       }
-      conflicted.add(error.documentId);
     }
     for (const [id, kind] of kinds) {
-      if (!conflicted.has(id)) counts[kind]++;
+      if (!refused.has(id)) counts[kind]++;
     }
-    // Lost the race to another write (typically a user edit): decide again on fresh state.
-    todo = todo.filter((record) => conflicted.has(record.id));
+    // A guess that was wrong, or a race lost to another write (typically a user edit): decide
+    // again against the document the storage holds now, deleted ones included.
+    todo = todo.filter((record) => refused.has(record.id));
+    current = refused;
   }
   return counts;
+}
+
+function isTombstone(record: ServerRecord): boolean {
+  return record.deleted || record.data === null;
+}
+
+/** Stored versions, deleted ones included: a tombstone is the `previous` of a re-created record. */
+async function storedDocs(
+  storage: AnySyncCollection['storageInstance'],
+  records: readonly ServerRecord[],
+): Promise<Map<string, Doc>> {
+  if (records.length === 0) return new Map();
+  const stored = await storage.findDocumentsById(
+    records.map((record) => record.id),
+    true,
+  );
+  return new Map(stored.map((doc) => [doc.id, doc]));
 }
 
 function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefined): Plan {
@@ -141,7 +159,7 @@ function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefine
   // Same or older than what we hold: a page pulled again after a crash, or a push result that
   // was applied before this page arrived.
   if (live && record.rev <= live.syncRev) return { kind: 'unchanged' };
-  if (record.deleted || record.data === null) {
+  if (isTombstone(record)) {
     if (!live) return { kind: 'unchanged' };
     return { kind: 'deleted', row: { previous: live, document: { ...live, _deleted: true } } };
   }
