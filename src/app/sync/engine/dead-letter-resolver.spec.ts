@@ -1,5 +1,7 @@
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
+import { defer, firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
+
+import type { RecordsRequest, ServerRecord } from '../../../../contract/protocol';
 
 import { SyncError } from '../core';
 import { LocalDatabase, SyncStore } from '../local';
@@ -60,6 +62,53 @@ describe('DeadLetterResolver', () => {
     });
     expect(await stored('w1')).toEqual(
       jasmine.objectContaining({ title: 'Theirs now', status: 'done', syncRev: now.rev }),
+    );
+  });
+
+  /** Each fetch answers, then (the first `races` times) a pull passes over a newer version. */
+  function racingPulls(races: number): { fetches: () => number; newest: () => ServerRecord } {
+    const answer = server.records.bind(server);
+    let fetches = 0;
+    let newest: ServerRecord | null = null;
+    spyOn(server, 'records').and.callFake((request: RecordsRequest) =>
+      defer(async () => {
+        const fetched = await firstValueFrom(answer(request));
+        if (fetches++ < races) {
+          // The user's fetch is on its way back while another device edits and this one pulls.
+          newest = server.put('workOrders', 'w1', order(`Newer ${fetches}`, 'done'));
+          await run(store.applyPulledBatch(USER, 'workOrders', [newest], `r:${newest.rev}`));
+        }
+        return fetched;
+      }),
+    );
+    return { fetches: () => fetches, newest: () => newest as unknown as ServerRecord };
+  }
+
+  it("use server's: a fetch older than what a pull passed over meanwhile is fetched again", async () => {
+    await conflicted();
+    const race = racingPulls(1);
+
+    const done = await run(resolver.resolve('useServer', 'workOrders', 'w1'));
+
+    expect(done.result).toBe('synced');
+    expect(race.fetches()).toBe(2);
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({ title: 'Newer 1', syncRev: race.newest().rev, syncSeenRev: 0 }),
+    );
+  });
+
+  it('discard: gives up with a clear message when every fetch is overtaken by a pull', async () => {
+    await conflicted();
+    racingPulls(10);
+
+    await expectAsync(run(resolver.resolve('discard', 'workOrders', 'w1'))).toBeRejectedWith(
+      jasmine.objectContaining({
+        name: 'ResolutionUnavailableError',
+        message: jasmine.stringMatching(/Nothing was changed/),
+      }),
+    );
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({ title: 'Mine', syncDeadLetter: true }),
     );
   });
 

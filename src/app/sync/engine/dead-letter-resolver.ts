@@ -7,12 +7,27 @@
  * resolution errors with a message for people. "Retry" needs no server version.
  */
 import { Injectable, inject } from '@angular/core';
-import { concatMap, defer, forkJoin, map, of, type Observable, catchError, throwError } from 'rxjs';
+import {
+  catchError,
+  concatMap,
+  defer,
+  forkJoin,
+  map,
+  of,
+  retry,
+  throwError,
+  type Observable,
+} from 'rxjs';
 
 import type { ServerRecord } from '../../../../contract/protocol';
 import type { TableName } from '../../../../contract/tables';
 import { SyncError } from '../core';
-import { SyncStore, type DeadLetterResolution, type EpochState } from '../local';
+import {
+  OutdatedServerVersionError,
+  SyncStore,
+  type DeadLetterResolution,
+  type EpochState,
+} from '../local';
 import { SYNC_API, type SyncApi } from '../transport/sync-transport';
 
 /** The four ways out of a dead letter, as the user names them. */
@@ -57,6 +72,12 @@ export function resolveDeadLetter(
   }
 }
 
+/**
+ * Fetches again when the version fetched turns out older than one a pull passed over meanwhile;
+ * each retry is a new fetch after that pull, so one normally suffices.
+ */
+const OUTDATED_FETCH_RETRIES = 3;
+
 /** Fetches the record's current version (null: the server never had it), then `resolve`s. */
 function withCurrent(
   { store, api }: ResolverDeps,
@@ -81,6 +102,22 @@ function withCurrent(
       return fetched.records.find((record) => record.id === id) ?? null;
     }),
     concatMap(resolve),
+    retry({
+      count: OUTDATED_FETCH_RETRIES,
+      delay: (error: unknown) =>
+        error instanceof OutdatedServerVersionError ? of(null) : throwError(() => error),
+    }),
+    catchError((error: unknown) =>
+      throwError(() =>
+        error instanceof OutdatedServerVersionError
+          ? new ResolutionUnavailableError(
+              'Nothing was changed: the server version kept changing while this was decided. ' +
+                'Try again.',
+              error,
+            )
+          : error,
+      ),
+    ),
   );
 }
 

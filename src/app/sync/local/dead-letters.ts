@@ -77,6 +77,23 @@ export class DeadLetterNotFoundError extends Error {
   }
 }
 
+/**
+ * The server version a resolution was given is older than one a pull already passed over while
+ * the user decided (the fetch raced a pull): acting on it would leave the record behind the
+ * server with nothing pending to catch up. Fetch again and retry.
+ */
+export class OutdatedServerVersionError extends Error {
+  override readonly name = 'OutdatedServerVersionError';
+
+  constructor(
+    readonly table: TableName,
+    readonly id: string,
+    readonly seenRev: number,
+  ) {
+    super(`"${table}" record "${id}": a pull has seen revision ${seenRev} since the fetch.`);
+  }
+}
+
 /** Dead letters of every transactional table, oldest change first, live. */
 export function watchDeadLetters(handle: LocalDbHandle): Observable<DeadLetter[]> {
   const tables = handle.tables.filter((spec) => spec.kind === 'transactional');
@@ -112,7 +129,10 @@ type Decision = { readonly next: StoredDoc; readonly result: ResolutionResult };
 
 /**
  * Runs `decide` as one incremental write of the record. The modifier may run again on a newer
- * state after a write conflict; the last run's result is the one returned.
+ * state after a write conflict; the last run's result is the one returned. `server`, the
+ * version a resolution acts on, must be at least as new as any a pull has passed over: a pull
+ * writing `syncSeenRev` between the fetch and this write makes that write conflict, and the
+ * modifier's run on the newer state throws.
  */
 async function resolve(
   handle: LocalDbHandle,
@@ -120,6 +140,7 @@ async function resolve(
   id: string,
   expected: DeadLetterReason | 'any',
   decide: (current: StoredDoc) => Decision,
+  server?: ServerRecord | null,
 ): Promise<Decision> {
   const doc = await handle.anyTable(spec.name).findOne(id).exec();
   if (!doc) throw new DeadLetterNotFoundError(spec.name, id, expected);
@@ -129,6 +150,9 @@ async function resolve(
     // Resolved meanwhile (another tab, or a second click): refuse rather than act twice.
     if (current._deleted || !current.syncDeadLetter || (expected !== 'any' && kind !== expected)) {
       throw new DeadLetterNotFoundError(spec.name, id, expected);
+    }
+    if (server !== undefined && (server?.rev ?? 0) < current.syncSeenRev) {
+      throw new OutdatedServerVersionError(spec.name, id, current.syncSeenRev);
     }
     decision = decide(current);
     return decision.next;
@@ -166,6 +190,7 @@ function repushed(current: StoredDoc, stamp: ChangeStamp): StoredDoc {
     syncDeadLetter: false,
     syncConflict: null,
     syncConflictFields: [],
+    syncSeenRev: 0,
   };
 }
 
@@ -208,13 +233,20 @@ export async function keepLocalVersion(
   current: ServerRecord | null,
   stamp: ChangeStamp,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(handle, spec, id, 'conflict', (doc): Decision => {
-    // A deletion of a record the server doesn't have (any more): both sides agree it is gone.
-    if (doc.localDeleted && (!current || current.deleted)) {
-      return { next: { ...doc, _deleted: true }, result: 'removed' };
-    }
-    return { next: rebasedOnCurrent(spec, doc, current, stamp), result: 'pending' };
-  });
+  const decision = await resolve(
+    handle,
+    spec,
+    id,
+    'conflict',
+    (doc): Decision => {
+      // A deletion of a record the server doesn't have (any more): both sides agree it is gone.
+      if (doc.localDeleted && (!current || current.deleted)) {
+        return { next: { ...doc, _deleted: true }, result: 'removed' };
+      }
+      return { next: rebasedOnCurrent(spec, doc, current, stamp), result: 'pending' };
+    },
+    current,
+  );
   return resolution(spec, id, decision);
 }
 
@@ -225,8 +257,13 @@ export async function useServerVersion(
   id: string,
   current: ServerRecord | null,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(handle, spec, id, 'conflict', (doc) =>
-    adoptServer(spec, doc, current),
+  const decision = await resolve(
+    handle,
+    spec,
+    id,
+    'conflict',
+    (doc) => adoptServer(spec, doc, current),
+    current,
   );
   return resolution(spec, id, decision);
 }
@@ -256,6 +293,13 @@ export async function discardLocalChange(
   id: string,
   current: ServerRecord | null,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(handle, spec, id, 'any', (doc) => adoptServer(spec, doc, current));
+  const decision = await resolve(
+    handle,
+    spec,
+    id,
+    'any',
+    (doc) => adoptServer(spec, doc, current),
+    current,
+  );
   return resolution(spec, id, decision);
 }

@@ -1,6 +1,7 @@
 /** The local database layer: what the sync engine and the features may use. */
 export {
   DeadLetterNotFoundError,
+  OutdatedServerVersionError,
   type DeadLetter,
   type DeadLetterReason,
   type DeadLetterResolution,

@@ -21,7 +21,14 @@ function version0Schema(spec: TableSpec): RxJsonSchema<SyncDoc> {
     required: string[];
     indexes: unknown[];
   };
-  const added = ['syncConflictFields', 'syncBase', 'syncPrior', 'syncPriorData', 'syncStale'];
+  const added = [
+    'syncConflictFields',
+    'syncBase',
+    'syncPrior',
+    'syncPriorData',
+    'syncStale',
+    'syncSeenRev',
+  ];
   schema.version = spec.schemaVersion;
   for (const key of added) delete schema.properties[key];
   schema.required = schema.required.filter((key) => !added.includes(key));
@@ -99,7 +106,7 @@ describe('LocalDatabase', () => {
 
     expect(invoices.name).toBe('invoices');
     // The registry's version plus the sync metadata's own (SYNC_META_SCHEMA_VERSION).
-    expect(invoices.schema.version).toBe(3);
+    expect(invoices.schema.version).toBe(4);
     await invoices.insert({
       id: 'i1',
       number: 'INV-1',
@@ -118,6 +125,7 @@ describe('LocalDatabase', () => {
       syncPrior: [],
       syncPriorData: [],
       syncStale: false,
+      syncSeenRev: 0,
     });
     expect(await invoices.count().exec()).toBe(1);
   });
@@ -134,10 +142,12 @@ describe('LocalDatabase', () => {
       checkpoints: { schema: VERSION_0_CHECKPOINTS as unknown as RxJsonSchema<object> },
     });
     const fields = { title: 'T', customerId: 'c1', status: 'open' };
-    await old.collections['work_orders'].bulkInsert([
+    const inserted = await old.collections['work_orders'].bulkInsert([
       { id: 'synced', ...fields, ...OLD_META, syncPending: false, syncChangeId: '' },
       { id: 'pending', ...fields, ...OLD_META, syncPending: true, syncChangeId: 'c9' },
     ]);
+    // bulkInsert reports refusals instead of throwing: the old documents must really be there.
+    expect(inserted.error).toEqual([]);
     await old.collections['checkpoints'].insert({
       id: 'u1|workOrders',
       userId: 'u1',
@@ -171,6 +181,7 @@ describe('LocalDatabase', () => {
     ]);
     expect(docs[0].syncConflictFields).toEqual([]);
     expect(docs[0].syncPriorData).toEqual([]);
+    expect(docs.map((doc) => doc.syncSeenRev)).toEqual([0, 0]);
     const checkpoint = await handle.checkpoints.findOne('u1|workOrders').exec();
     expect([checkpoint?.checkpoint, checkpoint?.generation, checkpoint?.initialComplete]).toEqual([
       'r:4',

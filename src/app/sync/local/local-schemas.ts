@@ -51,6 +51,11 @@ export interface SyncMeta {
   syncPriorData: (Record<string, unknown> | null)[];
   /** A resync is in progress and this version belongs to an older epoch of the server (rule 8). */
   syncStale: boolean;
+  /**
+   * The newest server revision a pull passed over while this record was a dead letter (0: none):
+   * a resolution must not act on an older server version than that one (rule 6).
+   */
+  syncSeenRev: number;
 }
 
 /** One stored record of a sync table: `id`, the registry's fields, the sync metadata. */
@@ -129,14 +134,15 @@ const SYNC_META_PROPERTIES = {
     items: { type: ['object', 'null'] },
   },
   syncStale: { type: 'boolean' },
+  syncSeenRev: { type: 'integer', minimum: 0 },
 } as const;
 
 /**
  * The sync metadata's own version, added to the registry's `schemaVersion` to give a table's
  * RxDB schema version: bumping either migrates the stored documents. 1 added syncBase,
- * syncPrior, syncPriorData, syncStale and syncConflictFields.
+ * syncPrior, syncPriorData, syncStale and syncConflictFields; 2 added syncSeenRev.
  */
-export const SYNC_META_SCHEMA_VERSION = 1;
+export const SYNC_META_SCHEMA_VERSION = 2;
 
 export const SYNC_META_KEYS = Object.keys(SYNC_META_PROPERTIES) as (keyof SyncMeta)[];
 
@@ -213,9 +219,10 @@ export function syncMetaMigrations(version: number): MigrationStrategies {
 }
 
 /**
- * Defaults of the metadata added in SYNC_META_SCHEMA_VERSION 1. `syncBase` is the document's
- * own fields only when they are known to be the server's version at `syncRev` (synced: neither
- * pending nor dead-lettered). For a document with local changes the base was not kept, so it is
+ * Defaults of the metadata added in SYNC_META_SCHEMA_VERSION 1 and 2 (`syncSeenRev` 0: no pull
+ * passed over a newer version yet). `syncBase` is the document's own fields only when they are
+ * known to be the server's version at `syncRev` (synced: neither pending nor dead-lettered).
+ * For a document with local changes the base was not kept, so it is
  * null: the push then says "no base", which the server applies when it has not moved on and
  * turns into a conflict when it has. Guessing the current fields as the base instead would make
  * the change look like "no edits" and silently lose them in a merge.
@@ -238,6 +245,7 @@ export function withSyncMetaDefaults(doc: Record<string, unknown>): Record<strin
     syncPrior: doc['syncPrior'] ?? [],
     syncPriorData: doc['syncPriorData'] ?? [],
     syncStale: doc['syncStale'] ?? false,
+    syncSeenRev: doc['syncSeenRev'] ?? 0,
   };
 }
 

@@ -52,6 +52,7 @@ describe('SyncStore local writes', () => {
       syncPrior: [],
       syncPriorData: [],
       syncStale: false,
+      syncSeenRev: 0,
     });
   });
 

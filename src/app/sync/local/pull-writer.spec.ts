@@ -6,6 +6,7 @@ import { LocalDatabase, type LocalDbHandle } from './local-database';
 import {
   provideTestLocalDb,
   removeTestLocalDb,
+  conflictResult,
   serverWorkOrder,
   tombstone,
   workOrder,
@@ -93,6 +94,31 @@ describe('SyncStore pull writer', () => {
     expect(counts).toEqual(jasmine.objectContaining({ written: 1, unchanged: 1 }));
     expect((await stored('w1'))?.title).toBe('newer');
     expect((await stored('w2'))?.title).not.toBe('same rev');
+  });
+
+  it('remembers the newest revision it passes over on a dead letter, and only a newer one', async () => {
+    await pull(serverWorkOrder('w1', 1));
+    await run(store.patchLocal('workOrders', 'w1', { title: 'mine' }));
+    await run(
+      store.applyPushResults([
+        conflictResult(
+          'workOrders',
+          (await stored('w1'))?.syncChangeId ?? '',
+          serverWorkOrder('w1', 2),
+        ),
+      ]),
+    );
+
+    expect(await pull(serverWorkOrder('w1', 4))).toEqual(
+      jasmine.objectContaining({ skippedPending: 1 }),
+    );
+    expect(await pull(serverWorkOrder('w1', 3))).toEqual(
+      jasmine.objectContaining({ skippedPending: 1 }),
+    );
+
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({ title: 'mine', syncDeadLetter: true, syncSeenRev: 4 }),
+    );
   });
 
   it('saves the checkpoint of the table for the user', async () => {

@@ -62,9 +62,9 @@ const MAX_ROUNDS = 6;
 export const PULL_WRITE_SLICE = 250;
 
 type Doc = RxDocumentData<SyncDoc>;
+type WriteKind = 'written' | 'deleted' | 'conflicts' | 'skippedPending';
 type Plan =
-  | { kind: 'skippedPending' | 'unchanged' }
-  | { kind: 'written' | 'deleted' | 'conflicts'; row: BulkWriteRow<SyncDoc> };
+  { kind: 'skippedPending' | 'unchanged' } | { kind: WriteKind; row: BulkWriteRow<SyncDoc> };
 
 export async function writePulledRecords(
   collection: AnySyncCollection,
@@ -94,7 +94,7 @@ export async function writePulledRecords(
       );
     }
     const rows: BulkWriteRow<SyncDoc>[] = [];
-    const kinds = new Map<string, 'written' | 'deleted' | 'conflicts'>();
+    const kinds = new Map<string, WriteKind>();
     for (const record of todo) {
       const plan = planWrite(spec, record, current.get(record.id));
       if (!('row' in plan)) {
@@ -155,7 +155,7 @@ async function storedDocs(
 function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefined): Plan {
   const live = stored && !stored._deleted ? stored : undefined;
   if (live?.syncStale) return planStale(spec, record, live);
-  if (live && hasLocalChanges(live)) return { kind: 'skippedPending' };
+  if (live && hasLocalChanges(live)) return planSkip(live, record);
   // Same or older than what we hold: a page pulled again after a crash, or a push result that
   // was applied before this page arrived.
   if (live && record.rev <= live.syncRev) return { kind: 'unchanged' };
@@ -164,6 +164,20 @@ function planWrite(spec: TableSpec, record: ServerRecord, stored: Doc | undefine
     return { kind: 'deleted', row: { previous: live, document: { ...live, _deleted: true } } };
   }
   return { kind: 'written', row: { previous: stored, document: storedForm(spec, record, stored) } };
+}
+
+/**
+ * A record with local changes keeps them. A dead letter also remembers the newest revision
+ * passed over, so that a resolution whose fetch raced this pull can't install an older version
+ * behind the checkpoint (rule 6); the write also makes such a resolution's own write conflict.
+ */
+function planSkip(live: Doc, record: ServerRecord): Plan {
+  const known = Math.max(live.syncSeenRev, live.syncRev);
+  if (!live.syncDeadLetter || record.rev <= known) return { kind: 'skippedPending' };
+  return {
+    kind: 'skippedPending',
+    row: { previous: live, document: { ...live, syncSeenRev: record.rev } },
+  };
 }
 
 /**

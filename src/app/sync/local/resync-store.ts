@@ -87,7 +87,8 @@ export async function startResync(
     const collection = handle.anyTable(spec.name);
     await rewriteEach(collection, await idsWhere(collection, { syncStale: false }), (doc) => ({
       kind: 'marked',
-      document: { ...doc, syncStale: true },
+      // Revisions of the old epoch say nothing about the new one.
+      document: { ...doc, syncStale: true, syncSeenRev: 0 },
     }));
   }
   await clearCheckpoints(
@@ -159,6 +160,7 @@ export function staleConflict<T extends StoredDocData>(
     syncDeadLetter: true,
     syncConflict: server,
     syncConflictFields: differingFields(spec, doc, server),
+    syncSeenRev: server.rev,
     syncError: RESYNC_CONFLICT_REASON,
   };
 }

@@ -48,6 +48,7 @@ export function syncedMeta(rev: number, base: Record<string, unknown> | null): S
     syncPrior: [],
     syncPriorData: [],
     syncStale: false,
+    syncSeenRev: 0,
   };
 }
 
@@ -156,6 +157,7 @@ export function metaOf(doc: Readonly<SyncMeta>): SyncMeta {
     syncPrior: [...doc.syncPrior],
     syncPriorData: [...doc.syncPriorData],
     syncStale: doc.syncStale,
+    syncSeenRev: doc.syncSeenRev,
   };
 }
 
