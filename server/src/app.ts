@@ -8,6 +8,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { API_PREFIX } from '../../contract/protocol';
 import { installErrorHandling } from './errors';
+import { installJsonBodyParser } from './json-body';
 import './request-context';
 import { authRoutes, type AuthOptions } from './routes/auth';
 import { registerStaticApp, resolveStaticDir } from './routes/static';
@@ -128,6 +129,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   // The API speaks JSON only; a text/plain body would otherwise reach the schemas as a string.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   installErrorHandling(app);
   await app.register(helmet, {
     // The server speaks plain HTTP (TLS belongs to a proxy in front), so no HSTS and no upgrade.
