@@ -97,6 +97,7 @@ describe('nesting is bounded before any recursive work', () => {
     assert.equal(jsonNestingExceeds('{"a":{"b":[{}]}}', 3), true);
     assert.equal(jsonNestingExceeds('["[[[[", "\\"[[[["]', 1), false);
     assert.equal(jsonNestingExceeds('["\\\\", [[]]]', 2), true);
+    assert.equal(jsonNestingExceeds('["\\\\\\"[[[", [[]]]', 3), false);
     assert.equal(jsonNestingExceeds('[]'.repeat(1000), 1), false);
   });
 
