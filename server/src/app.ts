@@ -136,12 +136,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('testState', testState);
   app.decorateRequest('user', null);
   if (!options.db) app.addHook('onClose', () => db.close());
-  schedulePruning(app, {
-    db,
-    now,
-    intervalMs: options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
-    retentionMs: options.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS,
-  });
 
   // The API speaks JSON only; a text/plain body would otherwise reach the schemas as a string.
   app.removeContentTypeParser('text/plain');
@@ -188,5 +182,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       ? null
       : resolveStaticDir(options.staticDir, options.repoRoot ?? process.cwd());
   await registerStaticApp(app, staticDir);
+  // Last: a build that failed above leaves no timer behind.
+  schedulePruning(app, {
+    db,
+    now,
+    intervalMs: options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
+    retentionMs: options.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS,
+  });
   return app;
 }
