@@ -165,6 +165,11 @@ export interface TableRecordMap {
   workOrderLines: WorkOrderLine;
 }
 
+/** A field name as problems quote it: an unknown one may be as long as the request allows. */
+export function shortFieldName(name: string): string {
+  return name.length > 60 ? `${name.slice(0, 60)}…` : name;
+}
+
 /** Validates one record's fields against the registry; returns problems, empty when valid. */
 export function validateRecord(table: TableName, data: unknown): string[] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -173,11 +178,15 @@ export function validateRecord(table: TableName, data: unknown): string[] {
   const record = data as Record<string, unknown>;
   const problems: string[] = [];
   const { fields } = tableSpec(table);
+  // Own properties only, on both sides: `key in fields` is true for "toString" or "constructor",
+  // which would let a field of any shape and size through unchecked.
   for (const key of Object.keys(record)) {
-    if (key !== 'id' && !(key in fields)) problems.push(`unknown field "${key}"`);
+    if (key !== 'id' && !Object.hasOwn(fields, key)) {
+      problems.push(`unknown field "${shortFieldName(key)}"`);
+    }
   }
   for (const [key, field] of Object.entries(fields)) {
-    const value = record[key];
+    const value = Object.hasOwn(record, key) ? record[key] : undefined;
     if (value === undefined || value === null) {
       if (field.required) problems.push(`"${key}" is required`);
       continue;

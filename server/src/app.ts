@@ -8,9 +8,11 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { API_PREFIX } from '../../contract/protocol';
 import { installErrorHandling } from './errors';
+import { installJsonBodyParser } from './json-body';
 import './request-context';
 import { authRoutes, type AuthOptions } from './routes/auth';
-import { registerStaticApp, resolveStaticDir } from './routes/static';
+import { DEFAULT_PRUNE_INTERVAL_MS, schedulePruning } from './prune-schedule';
+import { isApi, registerStaticApp, resolveStaticDir } from './routes/static';
 import { syncRoutes } from './routes/sync';
 import { testRoutes } from './routes/test';
 import { DEMO_COUNTS, seedDemoIn, type SeedCounts } from './seed/seed';
@@ -19,9 +21,11 @@ import { openPglite, openPostgres, type Db } from './store/db';
 import { readEpoch } from './store/epoch';
 import { deleteEndedWindows } from './store/login-limits';
 import { FIRST_START_LOCK, migrate } from './store/migrations';
+import { DEFAULT_CHANGE_RETENTION_MS } from './store/pruning';
 import { countUsers, deleteDeadSessions } from './store/users';
 import { loggerOptions, type LogDestination } from './logging';
 import { TestState } from './testing/test-state';
+import { DEFAULT_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts';
 
 export type ServerMode = 'normal' | 'test';
 
@@ -56,6 +60,12 @@ export interface AppOptions {
    * client address, which the login limit keys on, is only known through it. Off by default.
    */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** How long clients may take to send a request, and to stay connected idle (timeouts.ts). */
+  timeouts?: ServerTimeouts;
+  /** How long applied changes are remembered for re-sends (30 days by default). */
+  changeRetentionMs?: number;
+  /** How often that retention and dead sessions are pruned (hourly by default). */
+  pruneIntervalMs?: number;
 }
 
 declare module 'fastify' {
@@ -115,6 +125,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     logger: loggerOptions(options.logLevel ?? 'silent', options.logStream),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ...timeoutOptions(options.timeouts ?? DEFAULT_TIMEOUTS),
     ajv: {
       // Fastify's defaults would quietly drop unknown properties and turn "5" into 5; a sync
       // client sending either has a bug it should hear about.
@@ -128,7 +139,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   // The API speaks JSON only; a text/plain body would otherwise reach the schemas as a string.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   installErrorHandling(app);
+  // API answers carry tokens and users' records: no browser or proxy cache may keep one, errors
+  // and 404s included. onSend runs last, for every answer, whoever produced it.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (isApi(request.url)) reply.header('cache-control', 'no-store');
+    return payload;
+  });
   await app.register(helmet, {
     // The server speaks plain HTTP (TLS belongs to a proxy in front), so no HSTS and no upgrade.
     // Angular's build loads its stylesheet with an inline onload attribute: allow attributes.
@@ -164,5 +182,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       ? null
       : resolveStaticDir(options.staticDir, options.repoRoot ?? process.cwd());
   await registerStaticApp(app, staticDir);
+  // Last: a build that failed above leaves no timer behind.
+  schedulePruning(app, {
+    db,
+    now,
+    intervalMs: options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
+    retentionMs: options.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS,
+  });
   return app;
 }

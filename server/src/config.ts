@@ -4,6 +4,9 @@
  */
 import path from 'node:path';
 import { DEFAULT_BODY_LIMIT, DEFAULT_SESSION_TTL_MS, type AppOptions } from './app';
+import { DEFAULT_PRUNE_INTERVAL_MS } from './prune-schedule';
+import { DEFAULT_CHANGE_RETENTION_MS } from './store/pruning';
+import { DEFAULT_TIMEOUTS, type ServerTimeouts } from './timeouts';
 
 export interface ServerConfig {
   readonly port: number;
@@ -48,6 +51,29 @@ function trustProxy(raw: string | undefined): AppOptions['trustProxy'] {
   return list;
 }
 
+const DAY_MS = 86_400_000;
+const RETENTION_DAYS = DEFAULT_CHANGE_RETENTION_MS / DAY_MS;
+
+/** The *_TIMEOUT_MS variables; each bound keeps one timeout from undoing another. */
+function serverTimeouts(env: Env): ServerTimeouts {
+  const hour = 3_600_000;
+  const requestMs = integer(env, 'REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUTS.requestMs, 1000, hour);
+  // Node refuses a headers timeout above the request timeout.
+  const headersDefault = Math.min(DEFAULT_TIMEOUTS.headersMs, requestMs);
+  const headersMs = integer(env, 'HEADERS_TIMEOUT_MS', headersDefault, 1000, requestMs);
+  const keepAliveMs = integer(
+    env,
+    'KEEP_ALIVE_TIMEOUT_MS',
+    DEFAULT_TIMEOUTS.keepAliveMs,
+    1000,
+    hour,
+  );
+  // Below the keep-alive timeout, the idle timeout would close kept-alive connections first.
+  const idleDefault = Math.max(DEFAULT_TIMEOUTS.idleMs, keepAliveMs);
+  const idleMs = integer(env, 'IDLE_TIMEOUT_MS', idleDefault, keepAliveMs, hour);
+  return { requestMs, headersMs, keepAliveMs, idleMs };
+}
+
 /** `repoRoot` anchors the relative defaults (.sync-data/, dist/...) whatever the cwd. */
 export function readConfig(env: Env, repoRoot: string): ServerConfig {
   const mode = serverMode(env['SYNC_SERVER_MODE']);
@@ -73,6 +99,15 @@ export function readConfig(env: Env, repoRoot: string): ServerConfig {
           : false,
       bodyLimit: integer(env, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 100 * 1024 * 1024),
       trustProxy: trustProxy(env['TRUST_PROXY']),
+      timeouts: serverTimeouts(env),
+      changeRetentionMs: integer(env, 'CHANGE_RETENTION_DAYS', RETENTION_DAYS, 1, 3650) * DAY_MS,
+      pruneIntervalMs: integer(
+        env,
+        'PRUNE_INTERVAL_MS',
+        DEFAULT_PRUNE_INTERVAL_MS,
+        1000,
+        86_400_000,
+      ),
       corsOrigins: (env['CORS_ORIGIN'] ?? '')
         .split(',')
         .map((origin) => origin.trim())

@@ -15,8 +15,12 @@ import { ID_MAX_LENGTH, SYNC_TABLES, TABLE_NAMES, type TableName } from '../../c
 /** Plain `enum` rather than a union of literals: ajv then names the allowed values. */
 const TableNameSchema = Type.Unsafe<TableName>({ type: 'string', enum: [...TABLE_NAMES] });
 
-/** No control characters: PostgreSQL text cannot hold U+0000, and ids end up in URLs and logs. */
-const PRINTABLE = '^[^\\u0000-\\u001f]+$';
+/**
+ * No control characters: PostgreSQL text cannot hold U+0000, and ids end up in URLs and logs. No
+ * unpaired surrogate either (ajv matches with the `u` flag, so a pair is one code point): jsonb
+ * refuses one in the remembered result, which would fail the whole push.
+ */
+const PRINTABLE = '^[^\\u0000-\\u001f\\ud800-\\udfff]+$';
 
 const RecordId = Type.String({ minLength: 1, maxLength: ID_MAX_LENGTH, pattern: PRINTABLE });
 

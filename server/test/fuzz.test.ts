@@ -6,7 +6,9 @@
  * - a 4xx has the one error shape and wrote nothing (revision counters, remembered changes and
  *   live sessions compared before and after);
  * - no response carries anything of bob's (his id, a marker in his data, his token): every case
- *   runs as alice, or as nobody.
+ *   runs as alice, or as nobody;
+ * - hostile bodies (fuzz-hostile.ts: inherited field names, nesting to 100,000 levels, NUL deep
+ *   inside) write nothing, whatever the answer.
  *
  * FUZZ_RUNS cases per endpoint (1,000 by default, as in CI). One app for the whole file and one
  * cheap snapshot query per case keep that to seconds.
@@ -18,6 +20,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../src/app';
 import { createSession } from '../src/store/users';
+import { HOSTILE_ENDPOINTS } from './fuzz-hostile';
 import { ENDPOINTS, strayPaths, type FuzzRequest } from './fuzz-inputs';
 import { change, login, push, startTestApp, workOrder } from './helpers';
 
@@ -99,7 +102,8 @@ async function prepare(path: string, request: FuzzRequest): Promise<InjectOption
   return options;
 }
 
-async function checkCase(path: string, request: FuzzRequest): Promise<number> {
+/** Sends one case and checks what holds for every answer: no 5xx, no leak, the error shape. */
+async function send(path: string, request: FuzzRequest) {
   const options = await prepare(path, request);
   const before = await snapshot();
   const response = await app.inject(options);
@@ -107,12 +111,25 @@ async function checkCase(path: string, request: FuzzRequest): Promise<number> {
   const what = `${request.method} ${path} → ${status} ${response.body.slice(0, 300)}`;
   assert.ok(status < 500, what);
   for (const secret of secrets) assert.ok(!response.body.includes(secret), `leak: ${what}`);
-  if (status < 400) return status;
-  assert.equal(await snapshot(), before, `a ${status} wrote: ${what}`);
-  if (request.method === 'HEAD') return status;
-  const body = response.json() as Record<string, unknown>;
-  assert.deepEqual(Object.keys(body).sort(), ['error', 'message', 'statusCode'], what);
-  assert.equal(body['statusCode'], status, what);
+  if (status >= 400 && request.method !== 'HEAD') {
+    const body = response.json() as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).sort(), ['error', 'message', 'statusCode'], what);
+    assert.equal(body['statusCode'], status, what);
+  }
+  return { status, before, what };
+}
+
+/** A generated case: a 4xx wrote nothing. */
+async function checkCase(path: string, request: FuzzRequest): Promise<number> {
+  const { status, before, what } = await send(path, request);
+  if (status >= 400) assert.equal(await snapshot(), before, `a ${status} wrote: ${what}`);
+  return status;
+}
+
+/** A hostile case: nothing written, whatever the answer (a push answers 200, all rejected). */
+async function checkHostileCase(path: string, request: FuzzRequest): Promise<number> {
+  const { status, before, what } = await send(path, request);
+  assert.equal(await snapshot(), before, `hostile input wrote: ${what}`);
   return status;
 }
 
@@ -139,6 +156,19 @@ describe(`fuzzing, ${RUNS} cases per endpoint`, () => {
       await fc.assert(
         fc.asyncProperty(requests, async (request) => {
           statuses.add(await checkCase(path, request));
+        }),
+        { numRuns: RUNS },
+      );
+      t.diagnostic(`statuses: ${statuses.summary()}`);
+    });
+  }
+
+  for (const { path, requests } of HOSTILE_ENDPOINTS) {
+    test(`${path}: inherited names, deep nesting, NUL inside`, async (t) => {
+      const statuses = tally();
+      await fc.assert(
+        fc.asyncProperty(requests, async (request) => {
+          statuses.add(await checkHostileCase(path, request));
         }),
         { numRuns: RUNS },
       );

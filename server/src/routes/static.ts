@@ -21,7 +21,8 @@ export function resolveStaticDir(dir: string | undefined, repoRoot: string): str
 /** Files whose name changes with their content may be cached for good; the rest must revalidate. */
 const HASHED_FILE = /[.-][0-9a-zA-Z]{8,}\.(js|css|woff2?|png|svg|jpg|webp)$/;
 
-function isApi(url: string): boolean {
+/** Under /api: JSON answers, never the app shell, never cached. */
+export function isApi(url: string): boolean {
   return url === API_PREFIX || url.startsWith(`${API_PREFIX}/`) || url.startsWith(`${API_PREFIX}?`);
 }
 

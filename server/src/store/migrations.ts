@@ -82,6 +82,14 @@ export const MIGRATIONS: readonly Migration[] = [
          WHERE table_name = 'workOrderLines' AND NOT deleted`,
     ],
   },
+  {
+    version: 4,
+    description: 'applied_changes by age, for the retention pruning',
+    statements: [
+      // store/pruning.ts deletes the oldest remembered results in batches, every hour.
+      `CREATE INDEX applied_changes_applied_at_idx ON applied_changes (applied_at)`,
+    ],
+  },
 ];
 
 /**

@@ -22,6 +22,7 @@ import type { Db, Queryable } from './db';
 import { decide } from './merge';
 import { ClientError, RECORD_COLUMNS, readRecord, toServerRecord, type RecordRow } from './records';
 import { liveReferrersReason, missingReferences } from './references';
+import { unstorableProblems } from './storable';
 
 export interface PushOptions {
   /** Test mode: true while a "reject this record" rule is armed; consumes one use. */
@@ -144,17 +145,14 @@ async function write(
   return result;
 }
 
-/** The registry's checks, plus what only storage cares about: the id and NUL characters. */
+/** The registry's checks, plus what only storage cares about: the id, NUL and lone surrogates. */
 function dataProblems(table: TableName, id: string, data: PushChange['data']): string[] {
   if (data === null) return ['data is required unless the change is a deletion'];
   const problems = validateRecord(table, data);
-  if ('id' in data && data['id'] !== id) problems.push('"id" in data differs from the change id');
-  for (const [key, value] of Object.entries(data)) {
-    // PostgreSQL text and jsonb cannot hold U+0000; caught here it is a rejection, not a 500.
-    if (typeof value === 'string' && value.includes('\u0000')) {
-      problems.push(`"${key}" must not contain NUL characters`);
-    }
+  if (Object.hasOwn(data, 'id') && data['id'] !== id) {
+    problems.push('"id" in data differs from the change id');
   }
+  problems.push(...unstorableProblems(data));
   return problems;
 }
 
