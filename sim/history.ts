@@ -199,6 +199,7 @@ export async function runHistory(history: History, seedKey: string): Promise<His
               ? 'discard'
               : (history.answers[answer++ % history.answers.length] ?? 'discard');
           const where = `quiet round ${round}: ${device.name} answers ${choice} for ${letter.table}/${letter.id}`;
+          if (VERBOSE) console.info(`  ${where} (${letter.error})`);
           await resolveDeadLetter(device, context(1000 + round, where), letter, choice);
         }
         if ((await pendingCount(device)) > 0) busy = true;
