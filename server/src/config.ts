@@ -64,7 +64,7 @@ export function readConfig(env: Env, repoRoot: string): ServerConfig {
   // Off by default in test mode: e2e suites log in far more often than people do.
   const loginsPerMinute = integer(env, 'LOGIN_RATE_LIMIT', mode === 'test' ? 0 : 30, 0, 1_000_000);
   const perUsernameAndAddress = integer(env, 'LOGIN_RATE_LIMIT_PER_USER', 10, 0, 1_000_000);
-  const perUsername = integer(env, 'LOGIN_RATE_LIMIT_USER_CEILING', 100, 0, 1_000_000);
+  const perUsername = integer(env, 'LOGIN_RATE_LIMIT_CEILING', 100, 0, 1_000_000);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',

@@ -205,7 +205,7 @@ describe('the command itself', () => {
     );
   });
 
-  test('`npm run users` adds a first user (creating the embedded store), lists, refuses', async () => {
+  test('`npm run users` adds a first user (creating the embedded store), and refuses a duplicate', async () => {
     const run = promisify(execFile);
     const env = { ...process.env, ...storeEnv(), SYNC_USER_PASSWORD: 'greta-password-1' };
     const users = (args: string[], extra: Record<string, string> = {}) =>
@@ -215,7 +215,9 @@ describe('the command itself', () => {
       });
     const added = await users(['add', 'greta', '--name', 'Greta Grün']);
     assert.equal(added.stderr, 'user greta (Greta Grün) created\n');
-    const listed = await users(['list']);
+    // In this process: the command's wiring is shown above, and a spawn costs seconds.
+    const listed = io(storeEnv());
+    assert.equal(await usersCli(['list'], listed), 0);
     assert.match(listed.stdout, /^greta +Greta Grün +no +\d{4}-/m);
     await assert.rejects(users(['add', 'greta', '--name', 'Greta']), (error: unknown) => {
       const failed = error as { code: number; stderr: string };

@@ -186,7 +186,7 @@ describe('configuration', () => {
       {
         TRUST_PROXY: '10.0.0.0/8, 192.168.1.2',
         LOGIN_RATE_LIMIT_PER_USER: '0',
-        LOGIN_RATE_LIMIT_USER_CEILING: '50',
+        LOGIN_RATE_LIMIT_CEILING: '50',
         BODY_LIMIT: '2048',
       },
       '/repo',
