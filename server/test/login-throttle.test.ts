@@ -91,6 +91,17 @@ describe('login throttle', () => {
     }
   });
 
+  test('a burst of concurrent guesses gets no more tries than the limit', async () => {
+    const limited = await instance({ loginRateLimit: limit(100, 3, 100) });
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 8 },
+        async () => (await loginFrom(limited, '10.0.0.4', 'alice')).statusCode,
+      ),
+    );
+    assert.deepEqual(statuses.sort(), [401, 401, 401, 429, 429, 429, 429, 429]);
+  });
+
   test('only failures count', async () => {
     const limited = await instance({ loginRateLimit: limit(3, 2, 3) });
     for (let i = 0; i < 4; i++) {
