@@ -111,14 +111,16 @@ export async function countLoginAttempt(
  * the windows it was counted in: a window that ended since belongs to other attempts.
  */
 export async function forgiveLoginAttempt(db: Queryable, attempt: LoginAttempt): Promise<void> {
-  await db.query(
-    `UPDATE login_attempts AS a
-        SET attempts = CASE WHEN a.key = $2 THEN 0 ELSE greatest(a.attempts - 1, 0) END
-       FROM jsonb_to_recordset($1::jsonb) AS c(key text, "windowEnds" float8)
-      WHERE a.key = c.key
-        AND (extract(epoch FROM a.window_ends) * 1000)::float8 = c."windowEnds"`,
-    [JSON.stringify(attempt.counted), attempt.pairKey],
-  );
+  // One row per statement: a statement locking all three, in whatever order its join chose,
+  // could deadlock on PostgreSQL with a concurrent countLoginAttempt locking them in its order.
+  for (const { key, windowEnds } of attempt.counted) {
+    await db.query(
+      `UPDATE login_attempts
+          SET attempts = CASE WHEN key = $3 THEN 0 ELSE greatest(attempts - 1, 0) END
+        WHERE key = $1 AND (extract(epoch FROM window_ends) * 1000)::float8 = $2`,
+      [key, windowEnds, attempt.pairKey],
+    );
+  }
 }
 
 /** Windows that have ended are dead weight; every instance prunes now and then. */
