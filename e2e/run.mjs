@@ -33,6 +33,8 @@ const server = spawn('npx', ['tsx', 'server/src/main.ts'], {
     ...process.env,
     PORT: String(port),
     SYNC_SERVER_MODE: 'test',
+    // Implied by test mode; said anyway: the suite logs in as the demo users.
+    SYNC_DEMO: '1',
     SYNC_DATA_DIR: 'memory',
     STATIC_DIR: appCopy,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

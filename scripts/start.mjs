@@ -30,7 +30,8 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-run('Sync server', 'npx', ['tsx', 'server/src/main.ts'], { PORT: apiPort });
+// Demo mode: an empty store gets alice and bob with the README's passwords and their data.
+run('Sync server', 'npx', ['tsx', 'server/src/main.ts'], { PORT: apiPort, SYNC_DEMO: '1' });
 // The first start seeds the demo data (a few seconds); the app only needs the server once a
 // browser opens it, but waiting keeps the printed banner honest.
 await waitForHttp(`http://127.0.0.1:${apiPort}/api/health`, 120_000);

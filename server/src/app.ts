@@ -1,5 +1,5 @@
 /**
- * Builds the sync server: storage, schema migrations, first-start demo data, and the Fastify
+ * Builds the sync server: storage, schema migrations, demo data in demo mode, and the Fastify
  * instance with every route. Tests call it with an in-memory or shared database and drive it
  * with `app.inject`; main.ts calls it with what the environment says and listens.
  */
@@ -24,6 +24,7 @@ import { FIRST_START_LOCK, migrate } from './store/migrations';
 import { DEFAULT_CHANGE_RETENTION_MS } from './store/pruning';
 import { countUsers, deleteDeadSessions } from './store/users';
 import { loggerOptions, type LogDestination } from './logging';
+import { logAccountNotes } from './seed/start-notes';
 import { TestState } from './testing/test-state';
 import { DEFAULT_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts';
 
@@ -38,6 +39,11 @@ export interface AppOptions {
   dataDir?: string;
   /** 'test' adds the /api/test routes and fault injection. */
   mode?: ServerMode;
+  /**
+   * Demo mode: an empty database gets the demo users (and `seed`'s data). Only in demo mode;
+   * test mode implies it, so that is the default there. A production start creates no user.
+   */
+  demo?: boolean;
   sessionTtlMs?: number;
   /** Demo data per user on first start and on test resets; null: the demo users only. */
   seed?: SeedCounts | null;
@@ -84,7 +90,11 @@ function seedCountsOf(options: AppOptions): SeedCounts | null {
   return options.seed === undefined ? DEMO_COUNTS : options.seed;
 }
 
-/** Opens (or adopts) the database, migrates it, and seeds the demo when it has no users. */
+function isDemo(options: AppOptions): boolean {
+  return options.demo ?? options.mode === 'test';
+}
+
+/** Opens (or adopts) the database, migrates it, and in demo mode seeds the demo when empty. */
 export async function prepareDatabase(options: AppOptions): Promise<Db> {
   const db =
     options.db ??
@@ -95,12 +105,14 @@ export async function prepareDatabase(options: AppOptions): Promise<Db> {
     await migrate(db);
     // Created at the first start; every later start (and every other instance) finds it.
     await readEpoch(db);
-    await db.transaction(async (tx) => {
-      // Instances started together on an empty database would otherwise all see no users and
-      // all seed; the first one seeds, the others wait here and then find its users.
-      await tx.query(`SELECT pg_advisory_xact_lock(${FIRST_START_LOCK})`);
-      if ((await countUsers(tx)) === 0) await seedDemoIn(tx, seedCountsOf(options));
-    });
+    if (isDemo(options)) {
+      await db.transaction(async (tx) => {
+        // Instances started together on an empty database would otherwise all see no users and
+        // all seed; the first one seeds, the others wait here and then find its users.
+        await tx.query(`SELECT pg_advisory_xact_lock(${FIRST_START_LOCK})`);
+        if ((await countUsers(tx)) === 0) await seedDemoIn(tx, seedCountsOf(options));
+      });
+    }
     const now = (options.now ?? Date.now)();
     await deleteDeadSessions(db, now);
     await deleteEndedWindows(db, now);
@@ -136,6 +148,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('testState', testState);
   app.decorateRequest('user', null);
   if (!options.db) app.addHook('onClose', () => db.close());
+  await logAccountNotes(app.log, db, isDemo(options));
 
   // The API speaks JSON only; a text/plain body would otherwise reach the schemas as a string.
   app.removeContentTypeParser('text/plain');

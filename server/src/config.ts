@@ -26,6 +26,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1, true, 0, false or unset, got "${raw}"`);
+}
+
 function serverMode(raw: string | undefined): AppOptions['mode'] {
   if (raw === undefined || raw === '' || raw === 'production' || raw === 'normal') return 'normal';
   if (raw === 'test') return 'test';
@@ -77,25 +84,29 @@ function serverTimeouts(env: Env): ServerTimeouts {
 /** `repoRoot` anchors the relative defaults (.sync-data/, dist/...) whatever the cwd. */
 export function readConfig(env: Env, repoRoot: string): ServerConfig {
   const mode = serverMode(env['SYNC_SERVER_MODE']);
+  // Test mode resets to the demo on request, so it implies it.
+  const demo = flag(env, 'SYNC_DEMO') || mode === 'test';
   const dataDir = env['SYNC_DATA_DIR'] || '.sync-data';
   // Off by default in test mode: e2e suites log in far more often than people do.
   const loginsPerMinute = integer(env, 'LOGIN_RATE_LIMIT', mode === 'test' ? 0 : 30, 0, 1_000_000);
-  const perUsername = integer(env, 'LOGIN_RATE_LIMIT_PER_USER', 10, 0, 1_000_000);
+  const perUsernameAndAddress = integer(env, 'LOGIN_RATE_LIMIT_PER_USER', 10, 0, 1_000_000);
+  const perUsername = integer(env, 'LOGIN_RATE_LIMIT_CEILING', 100, 0, 1_000_000);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
     app: {
       mode,
+      demo,
       databaseUrl: env['DATABASE_URL'] || undefined,
       dataDir: dataDir === 'memory' ? 'memory' : path.resolve(repoRoot, dataDir),
       sessionTtlMs: integer(env, 'SESSION_TTL_MS', DEFAULT_SESSION_TTL_MS, 1000, 365 * 86_400_000),
       logLevel: env['LOG_LEVEL'] || 'info',
       staticDir: env['STATIC_DIR'] || undefined,
       repoRoot,
-      // LOGIN_RATE_LIMIT=0 switches the whole limit off (test mode's default), both keys.
+      // LOGIN_RATE_LIMIT=0 switches the whole limit off (test mode's default), every key.
       loginRateLimit:
         loginsPerMinute > 0
-          ? { perAddress: loginsPerMinute, perUsername, windowMs: 60_000 }
+          ? { perAddress: loginsPerMinute, perUsernameAndAddress, perUsername, windowMs: 60_000 }
           : false,
       bodyLimit: integer(env, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 100 * 1024 * 1024),
       trustProxy: trustProxy(env['TRUST_PROXY']),

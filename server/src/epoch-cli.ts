@@ -7,10 +7,9 @@
  * PostgreSQL, else the embedded store in SYNC_DATA_DIR (default .sync-data/). The embedded store
  * is one process's files: stop the server before running this against it.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readConfig } from './config';
-import { openPglite, openPostgres, type Db } from './store/db';
+import { openConfiguredStore, type CliStore } from './cli-store';
+import type { Db } from './store/db';
 import { readEpoch, rotateEpoch } from './store/epoch';
 import { migrate } from './store/migrations';
 
@@ -48,17 +47,6 @@ export interface EpochCliIo {
   readonly err: (text: string) => void;
 }
 
-async function openConfiguredStore(io: EpochCliIo): Promise<{ db: Db; where: string }> {
-  const { app } = readConfig(io.env, io.repoRoot);
-  if (app.databaseUrl) return { db: openPostgres(app.databaseUrl), where: 'PostgreSQL' };
-  const dataDir = app.dataDir ?? 'memory';
-  // Opening a directory that holds no store would create an empty one, with an epoch nobody sees.
-  if (dataDir === 'memory' || !existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    throw new Error(`no embedded store at ${dataDir}: set SYNC_DATA_DIR or DATABASE_URL`);
-  }
-  return { db: await openPglite(dataDir), where: `the embedded store in ${dataDir}` };
-}
-
 /** The whole command: its exit code, 2 for a usage error, 1 when the store can't be used. */
 export async function epochCli(argv: readonly string[], io: EpochCliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -66,9 +54,9 @@ export async function epochCli(argv: readonly string[], io: EpochCliIo): Promise
     io.err(`${USAGE}\n`);
     return 2;
   }
-  let store: { db: Db; where: string };
+  let store: CliStore;
   try {
-    store = await openConfiguredStore(io);
+    store = await openConfiguredStore(io.env, io.repoRoot);
   } catch (error) {
     io.err(`epoch: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

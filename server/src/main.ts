@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { DEMO_USERS } from './seed/seed';
 
 async function main(): Promise<void> {
   const repoRoot = path.resolve(__dirname, '..', '..');
@@ -36,9 +35,6 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' ? address.replace('0.0.0.0', 'localhost') : address;
   app.log.info(`field-sync server listening on ${shown} (mode: ${config.app.mode})`);
-  app.log.info(
-    `demo logins: ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join(', ')}`,
-  );
   if (config.app.mode === 'test') app.log.warn('test mode: /api/test routes are enabled');
 }
 

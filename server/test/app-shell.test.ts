@@ -153,9 +153,11 @@ describe('configuration', () => {
     assert.equal(config.app.mode, 'normal');
     assert.equal(config.app.dataDir, path.resolve('/repo', '.sync-data'));
     assert.equal(config.app.sessionTtlMs, 12 * 60 * 60 * 1000);
+    assert.equal(config.app.demo, false, 'no demo users outside demo and test mode');
     assert.deepEqual(config.app.loginRateLimit, {
       perAddress: 30,
-      perUsername: 10,
+      perUsernameAndAddress: 10,
+      perUsername: 100,
       windowMs: 60_000,
     });
     assert.equal(config.app.trustProxy, false);
@@ -178,10 +180,13 @@ describe('configuration', () => {
       [8080, '0.0.0.0', 'test', 'memory'],
     );
     assert.equal(config.app.loginRateLimit, false);
+    assert.equal(config.app.demo, true, 'test mode implies the demo');
+    assert.equal(readConfig({ SYNC_DEMO: '1' }, '/repo').app.demo, true);
     const behindProxy = readConfig(
       {
         TRUST_PROXY: '10.0.0.0/8, 192.168.1.2',
         LOGIN_RATE_LIMIT_PER_USER: '0',
+        LOGIN_RATE_LIMIT_CEILING: '50',
         BODY_LIMIT: '2048',
       },
       '/repo',
@@ -189,12 +194,14 @@ describe('configuration', () => {
     assert.deepEqual(behindProxy.app.trustProxy, ['10.0.0.0/8', '192.168.1.2']);
     assert.deepEqual(behindProxy.app.loginRateLimit, {
       perAddress: 30,
-      perUsername: 0,
+      perUsernameAndAddress: 0,
+      perUsername: 50,
       windowMs: 60_000,
     });
     assert.equal(behindProxy.app.bodyLimit, 2048);
     assert.throws(() => readConfig({ TRUST_PROXY: 'lb.internal' }, '/repo'), /TRUST_PROXY/);
     assert.throws(() => readConfig({ PORT: 'http' }, '/repo'), /PORT must be an integer/);
     assert.throws(() => readConfig({ SYNC_SERVER_MODE: 'tset' }, '/repo'), /SYNC_SERVER_MODE/);
+    assert.throws(() => readConfig({ SYNC_DEMO: 'yes' }, '/repo'), /SYNC_DEMO must be/);
   });
 });

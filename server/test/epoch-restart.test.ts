@@ -42,6 +42,7 @@ async function epochAfterStart(): Promise<string> {
   // Not startTestApp: on PostgreSQL that wipes the database first, which is no restart.
   const app = await buildApp({
     ...store,
+    demo: true,
     seed: { customers: 1, products: 0, workOrders: 0 },
     staticDir: null,
   });

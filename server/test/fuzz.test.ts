@@ -38,7 +38,12 @@ before(async () => {
   app = await buildApp({
     db: owner.db,
     staticDir: null,
-    loginRateLimit: { perAddress: 40, perUsername: 5, windowMs: 60 * 60_000 },
+    loginRateLimit: {
+      perAddress: 40,
+      perUsernameAndAddress: 5,
+      perUsername: 5,
+      windowMs: 60 * 60_000,
+    },
   });
   const session = await login(owner, 'alice');
   alice = { token: session.token, id: session.user.id };

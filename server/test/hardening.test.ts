@@ -3,7 +3,6 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../src/app';
 import type { Db } from '../src/store/db';
-import type { LoginRateLimit } from '../src/store/login-limits';
 import { currentRevision } from '../src/store/records';
 import { call, change, login, startTestApp, workOrder } from './helpers';
 
@@ -30,12 +29,6 @@ async function instance(options: AppOptions): Promise<FastifyInstance> {
   return built;
 }
 
-const limit = (perAddress: number, perUsername: number): LoginRateLimit => ({
-  perAddress,
-  perUsername,
-  windowMs: 60_000,
-});
-
 function attempt(target: FastifyInstance, username: string, address = '127.0.0.1') {
   return target.inject({
     method: 'POST',
@@ -45,76 +38,7 @@ function attempt(target: FastifyInstance, username: string, address = '127.0.0.1
   });
 }
 
-describe('login rate limit', () => {
-  test('per username, whatever the address: a 429 with Retry-After', async () => {
-    const limited = await instance({ loginRateLimit: limit(100, 2) });
-    assert.equal((await attempt(limited, 'bob', '10.0.0.1')).statusCode, 401);
-    assert.equal((await attempt(limited, 'bob', '10.0.0.2')).statusCode, 401);
-    const third = await attempt(limited, 'BOB', '10.0.0.3');
-    assert.equal(third.statusCode, 429);
-    assert.equal(third.headers['retry-after'], '60');
-    assert.deepEqual(third.json(), {
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: 'too many login attempts: try again in 60 s',
-    });
-    assert.equal((await attempt(limited, 'alice', '10.0.0.3')).statusCode, 401, 'alice unaffected');
-    // Unknown usernames are counted alike, so a 429 tells nothing about who exists.
-    await attempt(limited, 'nobody', '10.0.0.4');
-    await attempt(limited, 'nobody', '10.0.0.4');
-    assert.equal((await attempt(limited, 'nobody', '10.0.0.4')).statusCode, 429);
-  });
-
-  test('per address, whatever the username; the window ends', async () => {
-    const limited = await instance({ loginRateLimit: limit(3, 100) });
-    for (const name of ['u1', 'u2', 'u3']) {
-      assert.equal((await attempt(limited, name, '10.1.0.1')).statusCode, 401);
-    }
-    clock += 30_000;
-    const blocked = await attempt(limited, 'u4', '10.1.0.1');
-    assert.equal(blocked.statusCode, 429);
-    assert.equal(blocked.headers['retry-after'], '30');
-    assert.equal((await attempt(limited, 'u4', '10.1.0.2')).statusCode, 401, 'other address');
-    clock += 30_000;
-    assert.equal((await attempt(limited, 'u5', '10.1.0.1')).statusCode, 401, 'a new window');
-  });
-
-  test('is shared by every instance on the database', async () => {
-    const first = await instance({ loginRateLimit: limit(100, 2) });
-    const second = await instance({ loginRateLimit: limit(100, 2) });
-    assert.equal((await attempt(first, 'alice')).statusCode, 401);
-    assert.equal((await attempt(second, 'alice')).statusCode, 401);
-    assert.equal((await attempt(first, 'alice')).statusCode, 429);
-  });
-
-  test('keys on X-Forwarded-For only when TRUST_PROXY says so', async () => {
-    const forwarded = (target: FastifyInstance, client: string) =>
-      target.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        remoteAddress: '10.9.9.9',
-        headers: { 'x-forwarded-for': client },
-        payload: { username: `user-${client}`, password: 'wrong' },
-      });
-    const proxied = await instance({ loginRateLimit: limit(1, 100), trustProxy: '10.9.9.9' });
-    assert.equal((await forwarded(proxied, '203.0.113.1')).statusCode, 401);
-    assert.equal((await forwarded(proxied, '203.0.113.2')).statusCode, 401, 'its own budget');
-    assert.equal((await forwarded(proxied, '203.0.113.1')).statusCode, 429);
-    await app.db.query('DELETE FROM login_attempts');
-    const direct = await instance({ loginRateLimit: limit(1, 100) });
-    assert.equal((await forwarded(direct, '203.0.113.1')).statusCode, 401);
-    assert.equal((await forwarded(direct, '203.0.113.2')).statusCode, 429, 'header ignored');
-  });
-
-  test('is off unless configured (test mode), and a bad body costs no attempt', async () => {
-    for (let i = 0; i < 12; i++) assert.equal((await attempt(app, 'alice')).statusCode, 401);
-    const limited = await instance({ loginRateLimit: limit(1, 1) });
-    const bad = () => limited.inject({ method: 'POST', url: '/api/auth/login', payload: {} });
-    assert.equal((await bad()).statusCode, 400);
-    assert.equal((await bad()).statusCode, 400);
-    assert.equal((await attempt(limited, 'bob')).statusCode, 401);
-  });
-});
+// The login throttle has its own file: login-throttle.test.ts.
 
 describe('credentials', () => {
   test('an unknown username costs the same scrypt time as a wrong password', async () => {

@@ -37,7 +37,7 @@ describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
     await wipeTestDatabase(TEST_DATABASE_URL!);
     // Started at the same moment on an empty database, as a deployment rolls out.
     const start = () =>
-      buildApp({ databaseUrl: TEST_DATABASE_URL, seed: SMALL_SEED, staticDir: null });
+      buildApp({ databaseUrl: TEST_DATABASE_URL, demo: true, seed: SMALL_SEED, staticDir: null });
     instances = await Promise.all([start(), start(), start()]);
   });
   after(async () => {

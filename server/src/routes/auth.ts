@@ -4,14 +4,19 @@ import type { LoginResponse } from '../../../contract/protocol';
 import { sendError } from '../errors';
 import { LoginBody } from '../schemas';
 import type { Db } from '../store/db';
-import { countLoginAttempt, deleteEndedWindows, type LoginRateLimit } from '../store/login-limits';
+import {
+  countLoginAttempt,
+  deleteEndedWindows,
+  forgiveLoginAttempt,
+  type LoginRateLimit,
+} from '../store/login-limits';
 import { checkCredentials, createSession, findSessionUser, revokeSession } from '../store/users';
 
 export interface AuthOptions {
   readonly db: Db;
   readonly sessionTtlMs: number;
   readonly now: () => number;
-  /** Login attempts per client address and per username and window, or false for no limit. */
+  /** Failed logins allowed per window (store/login-limits.ts), or false for no limit. */
   readonly loginRateLimit: LoginRateLimit | false;
 }
 
@@ -50,44 +55,44 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions): Pr
   let prunedAt = 0;
 
   /**
-   * Runs after the body was validated (the username key needs it) and before any scrypt work,
-   * so a limited caller costs one query. Behind a proxy, `request.ip` is the client's address
-   * only when TRUST_PROXY is set; otherwise every client shares the proxy's budget.
+   * Counts the attempt before any scrypt work, so a throttled caller costs one query. Behind a
+   * proxy, `request.ip` is the client's address only when TRUST_PROXY is set; otherwise every
+   * client shares the proxy's budget.
    */
-  const limitLogins = async (
-    request: FastifyRequest<{ Body: LoginBody }>,
-    reply: FastifyReply,
-  ): Promise<void> => {
-    if (!loginRateLimit) return;
+  const countAttempt = async (request: FastifyRequest<{ Body: LoginBody }>) => {
+    if (!loginRateLimit) return undefined;
     const at = now();
     if (at - prunedAt > loginRateLimit.windowMs) {
       prunedAt = at;
       await deleteEndedWindows(db, at);
     }
-    const verdict = await countLoginAttempt(
-      db,
-      loginRateLimit,
-      request.ip,
-      request.body.username,
-      at,
-    );
-    if (verdict.allowed) return;
-    request.log.warn({ retryAfterSeconds: verdict.retryAfterSeconds }, 'login rate limited');
-    const seconds = verdict.retryAfterSeconds;
-    await sendError(
-      reply.header('retry-after', String(seconds)),
-      429,
-      `too many login attempts: try again in ${seconds} s`,
-    );
+    return countLoginAttempt(db, loginRateLimit, request.ip, request.body.username, at);
   };
 
   app.post<{ Body: LoginBody }>(
     '/login',
-    { schema: { body: LoginBody }, preHandler: limitLogins },
+    { schema: { body: LoginBody } },
     async (request, reply) => {
       const { username, password } = request.body;
+      // The username, so an attack on one account can be traced; the address is in the
+      // request's own log line (same reqId) but repeated here for a grep.
+      const who = { username, remoteAddress: request.ip };
+      const attempt = await countAttempt(request);
+      if (attempt && !attempt.allowed) {
+        const seconds = attempt.retryAfterSeconds;
+        request.log.warn({ ...who, retryAfterSeconds: seconds }, 'login throttled');
+        return sendError(
+          reply.header('retry-after', String(seconds)),
+          429,
+          `too many login attempts: try again in ${seconds} s`,
+        );
+      }
       const user = await checkCredentials(db, username, password);
-      if (!user) return unauthorized(reply, 'unknown username or wrong password');
+      if (!user) {
+        request.log.warn(who, 'login failed');
+        return unauthorized(reply, 'unknown username or wrong password');
+      }
+      if (attempt) await forgiveLoginAttempt(db, attempt);
       const session = await createSession(db, user.id, now(), options.sessionTtlMs);
       const body: LoginResponse = { token: session.token, expiresAt: session.expiresAt, user };
       return body;

@@ -1,29 +1,53 @@
 /**
- * The login rate limit's counters. They live in the database rather than in process memory so
- * that every instance behind a load balancer counts the same attempts: with in-memory counters,
+ * The login throttle's counters. They live in the database rather than in process memory so
+ * that every instance behind a load balancer counts the same failures: with in-memory counters,
  * N instances would allow N times the limit, and a restart would forget it.
+ *
+ * Only failures count, and never against other addresses: a guesser's failures throttle the
+ * guesser, so nobody can keep a user out by failing on purpose. Three keys, each a fixed window:
+ *  - the (username, address) pair: one address guessing one user's password;
+ *  - the address: one address guessing across usernames;
+ *  - the username, all addresses together: many addresses guessing one user. This ceiling only
+ *    stops addresses that have themselves failed for that username in the window, so the user,
+ *    logging in from an address of their own, is never refused because of it.
  */
 import type { Queryable } from './db';
 
-/** Attempts allowed per fixed window; 0 leaves that key unlimited. */
+/** Failures allowed per window; 0 leaves that key unlimited. */
 export interface LoginRateLimit {
+  /** Per client address, whatever the usernames it tries. */
   readonly perAddress: number;
+  /** Per username from one address. */
+  readonly perUsernameAndAddress: number;
+  /** Per username from every address, applied to addresses that failed for it. */
   readonly perUsername: number;
   readonly windowMs: number;
 }
 
-export interface LimitVerdict {
-  /** False when either key is over its limit in the current window. */
+/** A counted attempt: refused, or to be forgiven if the password turns out right. */
+export interface LoginAttempt {
+  /** False when the caller is over a limit: answer 429 without checking the password. */
   readonly allowed: boolean;
-  /** Whole seconds until the exceeded window ends (for `Retry-After`); 0 when allowed. */
+  /** Whole seconds until the exceeded windows end (for `Retry-After`); 0 when allowed. */
   readonly retryAfterSeconds: number;
+  /** The counters this attempt incremented, with the windows it incremented them in. */
+  readonly counted: readonly { readonly key: string; readonly windowEnds: number }[];
+  /** The pair key, which a success resets rather than decrements. */
+  readonly pairKey: string;
+}
+
+interface Counter {
+  readonly key: string;
+  readonly max: number;
 }
 
 /**
- * Counts one attempt against the caller's address and the username it tried, and says whether
- * both are still within their limits. Attempts are counted whatever their outcome, including
- * unknown usernames, so the answer reveals nothing about which usernames exist. Usernames are
- * folded to lower case so "Alice" and "alice" share one budget.
+ * Counts an attempt against its keys before the password is checked, and says whether it may go
+ * on. Counting first, rather than after a failure, keeps a burst of concurrent guesses within the
+ * limits: each of them finds the others already counted. A success is then forgiven
+ * (forgiveLoginAttempt), so in the end only failures count. Unknown usernames count alike, so
+ * the answer reveals nothing about which usernames exist; usernames are folded to lower case so
+ * "Alice" and "alice" share one budget.
  */
 export async function countLoginAttempt(
   db: Queryable,
@@ -31,18 +55,18 @@ export async function countLoginAttempt(
   address: string,
   username: string,
   now: number,
-): Promise<LimitVerdict> {
-  const keys: { key: string; max: number }[] = [];
-  if (limit.perAddress > 0) keys.push({ key: `a:${address}`, max: limit.perAddress });
-  if (limit.perUsername > 0) {
-    keys.push({ key: `u:${username.toLowerCase()}`, max: limit.perUsername });
-  }
-  if (keys.length === 0) return { allowed: true, retryAfterSeconds: 0 };
+): Promise<LoginAttempt> {
+  const folded = username.toLowerCase();
+  // Addresses hold no spaces, so "<address> <username>" can't be read two ways.
+  const pair: Counter = { key: `p:${address} ${folded}`, max: limit.perUsernameAndAddress };
+  const perAddress: Counter = { key: `a:${address}`, max: limit.perAddress };
+  const perUser: Counter = { key: `u:${folded}`, max: limit.perUsername };
+  const counters = [pair, perAddress, perUser];
 
-  // One statement for both keys: a new window starts when the stored one has ended.
+  // One statement for every key: a new window starts when the stored one has ended.
   const { rows } = await db.query<{ key: string; attempts: unknown; ends_ms: unknown }>(
     `INSERT INTO login_attempts AS a (key, window_ends, attempts)
-     VALUES ${keys.map((_, i) => `($${i + 3}, $1::timestamptz, 1)`).join(', ')}
+     VALUES ${counters.map((_, i) => `($${i + 3}, $1::timestamptz, 1)`).join(', ')}
      ON CONFLICT (key) DO UPDATE SET
        attempts    = CASE WHEN a.window_ends <= $2::timestamptz THEN 1 ELSE a.attempts + 1 END,
        window_ends = CASE WHEN a.window_ends <= $2::timestamptz
@@ -51,18 +75,52 @@ export async function countLoginAttempt(
     [
       new Date(now + limit.windowMs).toISOString(),
       new Date(now).toISOString(),
-      ...keys.map(({ key }) => key),
+      ...counters.map(({ key }) => key),
     ],
   );
-  let retryAfterMs = 0;
-  for (const row of rows) {
-    const max = keys.find(({ key }) => key === row.key)?.max ?? 0;
-    if (Number(row.attempts) > max) {
-      retryAfterMs = Math.max(retryAfterMs, Number(row.ends_ms) - now);
-    }
+  const counted = new Map(
+    rows.map((row) => [
+      row.key,
+      { attempts: Number(row.attempts), windowEnds: Number(row.ends_ms) },
+    ]),
+  );
+  const over = (counter: Counter) => {
+    const count = counted.get(counter.key);
+    return counter.max > 0 && count !== undefined && count.attempts > counter.max;
+  };
+  // This attempt is in the pair's count: more than one means the address failed before.
+  const addressFailedForUser = (counted.get(pair.key)?.attempts ?? 0) > 1;
+  const exceeded = [pair, perAddress, perUser].filter(
+    (counter) => over(counter) && (counter !== perUser || addressFailedForUser),
+  );
+  const retryAfterMs = Math.max(
+    0,
+    ...exceeded.map((counter) => (counted.get(counter.key)?.windowEnds ?? now) - now),
+  );
+  return {
+    allowed: exceeded.length === 0,
+    retryAfterSeconds: exceeded.length === 0 ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    counted: [...counted].map(([key, { windowEnds }]) => ({ key, windowEnds })),
+    pairKey: pair.key,
+  };
+}
+
+/**
+ * Takes back a successful attempt: its address and username counters lose the one it added, and
+ * the pair's failures are cleared (whoever knows the password has stopped guessing it). Only in
+ * the windows it was counted in: a window that ended since belongs to other attempts.
+ */
+export async function forgiveLoginAttempt(db: Queryable, attempt: LoginAttempt): Promise<void> {
+  // One row per statement: a statement locking all three, in whatever order its join chose,
+  // could deadlock on PostgreSQL with a concurrent countLoginAttempt locking them in its order.
+  for (const { key, windowEnds } of attempt.counted) {
+    await db.query(
+      `UPDATE login_attempts
+          SET attempts = CASE WHEN key = $3 THEN 0 ELSE greatest(attempts - 1, 0) END
+        WHERE key = $1 AND (extract(epoch FROM window_ends) * 1000)::float8 = $2`,
+      [key, windowEnds, attempt.pairKey],
+    );
   }
-  if (retryAfterMs <= 0) return { allowed: true, retryAfterSeconds: 0 };
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
 }
 
 /** Windows that have ended are dead weight; every instance prunes now and then. */

@@ -90,6 +90,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX applied_changes_applied_at_idx ON applied_changes (applied_at)`,
     ],
   },
+  {
+    version: 5,
+    description: 'users.disabled and users.created_at, for the operator command (npm run users)',
+    statements: [
+      // A disabled user can't log in and its sessions are refused (store/accounts.ts).
+      `ALTER TABLE users ADD COLUMN disabled boolean NOT NULL DEFAULT false`,
+      // Users that existed before this version get the time of the migration.
+      `ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now()`,
+    ],
+  },
 ];
 
 /**

@@ -54,19 +54,25 @@ export async function countUsers(db: Queryable): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** The user for these credentials, or undefined; unknown users cost the same time as bad passwords. */
+/**
+ * The user for these credentials, or undefined; unknown users cost the same time as bad
+ * passwords. A disabled user is refused like a wrong password, after the same scrypt work, so
+ * the answer doesn't tell a guesser which accounts are disabled.
+ */
 export async function checkCredentials(
   db: Queryable,
   username: string,
   password: string,
 ): Promise<SessionUser | undefined> {
-  const { rows } = await db.query<UserRow & { password_hash: string }>(
-    'SELECT id, username, name, password_hash FROM users WHERE username = $1',
+  const { rows } = await db.query<UserRow & { password_hash: string; disabled: boolean }>(
+    'SELECT id, username, name, password_hash, disabled FROM users WHERE username = $1',
     [username],
   );
   const row = rows[0];
   const valid = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash()));
-  return row && valid ? { id: row.id, username: row.username, name: row.name } : undefined;
+  return row && valid && !row.disabled
+    ? { id: row.id, username: row.username, name: row.name }
+    : undefined;
 }
 
 export interface NewSession {
@@ -90,7 +96,10 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-/** The session's user when the token is known, not revoked and not expired at `now`. */
+/**
+ * The session's user when the token is known, not revoked and not expired at `now`, and the user
+ * is not disabled (disabling revokes the sessions too; this also covers one created meanwhile).
+ */
 export async function findSessionUser(
   db: Queryable,
   token: string,
@@ -99,7 +108,8 @@ export async function findSessionUser(
   const { rows } = await db.query<UserRow>(
     `SELECT u.id, u.username, u.name
        FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_hash = $1 AND NOT s.revoked AND s.expires_at > $2::timestamptz`,
+      WHERE s.token_hash = $1 AND NOT s.revoked AND s.expires_at > $2::timestamptz
+        AND NOT u.disabled`,
     [hashToken(token), new Date(now).toISOString()],
   );
   return rows[0];
