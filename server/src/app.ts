@@ -15,7 +15,8 @@ import { syncRoutes } from './routes/sync';
 import { testRoutes } from './routes/test';
 import { DEMO_COUNTS, seedDemoIn, type SeedCounts } from './seed/seed';
 import { decoyPasswordHash } from './store/credentials';
-import { openPglite, openPostgres, type Db } from './store/db';
+import { openPostgres, type Db } from './store/db';
+import { openPgliteThread } from './store/pglite-thread';
 import { readEpoch } from './store/epoch';
 import { deleteEndedWindows } from './store/login-limits';
 import { FIRST_START_LOCK, migrate } from './store/migrations';
@@ -30,7 +31,7 @@ export interface AppOptions {
   db?: Db;
   /** PostgreSQL connection string; when absent the embedded PGlite store is used. */
   databaseUrl?: string;
-  /** PGlite's directory, or 'memory'. */
+  /** PGlite's directory, or 'memory'; opened in a worker thread (store/pglite-thread.ts). */
   dataDir?: string;
   /** 'test' adds the /api/test routes and fault injection. */
   mode?: ServerMode;
@@ -80,7 +81,8 @@ export async function prepareDatabase(options: AppOptions): Promise<Db> {
     options.db ??
     (options.databaseUrl
       ? openPostgres(options.databaseUrl)
-      : await openPglite(options.dataDir ?? 'memory'));
+      : // In its own thread: PGlite's WASM would otherwise block the event loop per statement.
+        await openPgliteThread(options.dataDir ?? 'memory'));
   try {
     await migrate(db);
     // Created at the first start; every later start (and every other instance) finds it.
