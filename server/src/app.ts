@@ -17,6 +17,7 @@ import { DEMO_COUNTS, seedDemoIn, type SeedCounts } from './seed/seed';
 import { decoyPasswordHash } from './store/credentials';
 import { openPostgres, type Db } from './store/db';
 import { openPgliteThread } from './store/pglite-thread';
+import { SessionCache } from './store/session-cache';
 import { readEpoch } from './store/epoch';
 import { deleteEndedWindows } from './store/login-limits';
 import { FIRST_START_LOCK, migrate } from './store/migrations';
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const db = await prepareDatabase(options);
   const now = options.now ?? Date.now;
   const testState = options.mode === 'test' ? new TestState() : null;
+  const sessions = new SessionCache(db, now);
 
   // Computed now, not on the first unknown username: that one would otherwise cost two scrypt
   // runs and stand out in the response time.
@@ -146,16 +148,18 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(authRoutes, {
     prefix: `${API_PREFIX}/auth`,
     db,
+    sessions,
     now,
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     loginRateLimit,
   });
-  await app.register(syncRoutes, { prefix: `${API_PREFIX}/sync`, db, now, testState });
+  await app.register(syncRoutes, { prefix: `${API_PREFIX}/sync`, db, sessions, testState });
   if (testState) {
     await app.register(testRoutes, {
       prefix: `${API_PREFIX}/test`,
       db,
       state: testState,
+      sessions,
       seedCounts: seedCountsOf(options),
     });
   }
