@@ -132,7 +132,9 @@ interface PullHead {
 
 /**
  * Everything a pull needs before its pages, in ONE statement: the epoch, the user's counter, and
- * which tables have anything after their checkpoint (an index probe each, records_pull_idx). One
+ * which tables have anything after their checkpoint: each table's latest revision, one backward
+ * probe of records_pull_idx (written as a LIMIT 1 subquery, not EXISTS, which PostgreSQL may turn
+ * into a join that reads every record of the user). One
  * statement is one snapshot, and it is read before any page, so the epoch still comes before the
  * records it describes. A pull with nothing to do costs this query and nothing else.
  */
@@ -147,10 +149,11 @@ async function readPullHead(
     `SELECT (SELECT value FROM server_meta WHERE key = 'epoch') AS epoch,
             (SELECT rev FROM users WHERE id = $1) AS latest,
             ARRAY(SELECT t.name FROM jsonb_to_recordset($2::jsonb) AS t(name text, after bigint)
-                   WHERE EXISTS (SELECT 1 FROM records r
-                                  WHERE r.user_id = $1 AND r.table_name = t.name
-                                    AND r.rev > t.after)) AS newer`,
+                   WHERE (SELECT r.rev FROM records r
+                           WHERE r.user_id = $1 AND r.table_name = t.name
+                           ORDER BY r.rev DESC LIMIT 1) > t.after) AS newer`,
     [userId, JSON.stringify(wanted)],
+    { prepareAs: 'pull-head' },
   );
   const row = rows[0];
   return {
@@ -214,6 +217,7 @@ export async function pull(
         WHERE user_id = $1 AND table_name = $2 AND rev > $3
         ORDER BY rev LIMIT $4`,
       [userId, table, afterRev, remaining + 1],
+      { prepareAs: 'pull-page' },
     );
     const page = rows.slice(0, remaining).map(toServerRecord);
     remaining -= page.length;
