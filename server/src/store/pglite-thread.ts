@@ -12,16 +12,20 @@ type Request =
   | { op: 'query'; sql: string; params?: SqlParam[]; tx?: number }
   | { op: 'begin' }
   | { op: 'commit' | 'rollback'; tx: number }
-  | { op: 'close' };
+  | { op: 'close' }
+  | { op: 'more'; id: number };
 
 type Reply =
   | { ready: true }
+  | { id: number; part: unknown[] }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: Record<string, unknown> & { message: string } };
 
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** Rows of a big result received so far, in parts (see pglite-worker.mjs). */
+  parts: unknown[][];
 }
 
 /** A PostgreSQL error rebuilt from the worker's copy: `code`, `constraint`... as pg would set. */
@@ -53,7 +57,7 @@ export function openPgliteThread(dataDir: string): Promise<Db> {
     if (exited) return Promise.reject(exited);
     const id = ++lastId;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, parts: [] });
       updateRef();
       worker.postMessage({ id, ...request });
     });
@@ -70,10 +74,18 @@ export function openPgliteThread(dataDir: string): Promise<Db> {
       if ('ready' in reply) return resolve();
       const entry = pending.get(reply.id);
       if (!entry) return;
+      if ('part' in reply) {
+        entry.parts.push(reply.part);
+        // Asked for only now: other events (requests) get their turn between two parts.
+        worker.postMessage({ op: 'more', id: reply.id });
+        return;
+      }
       pending.delete(reply.id);
       updateRef();
-      if (reply.ok) entry.resolve(reply.value);
-      else entry.reject(rebuildError(reply.error));
+      if (!reply.ok) return entry.reject(rebuildError(reply.error));
+      if (entry.parts.length === 0) return entry.resolve(reply.value);
+      const result = reply.value as QueryResult<unknown>;
+      entry.resolve({ ...result, rows: [...entry.parts.flat(), ...result.rows] });
     });
     // An uncaught error in the worker (PGlite failing to open) ends it: every caller hears it.
     worker.on('error', (error) => {

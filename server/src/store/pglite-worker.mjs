@@ -12,7 +12,10 @@
  *   { id, op: 'begin' }                     → { id, ok: true, value: <transaction number> }
  *   { id, op: 'commit' | 'rollback', tx }   → { id, ok: true }
  *   { id, op: 'close' }                     → { id, ok: true }, then the thread ends
- * and on failure { id, ok: false, error: { message, code, ... } }, so PostgreSQL's error codes
+ * A result of more than ROWS_PER_MESSAGE rows comes first as parts, { id, part: [rows] }, each
+ * sent once the previous one was taken ({ id, op: 'more' }): deserialising 5,000 rows at once
+ * would block the server's event loop for tens of milliseconds, a part at a time lets it breathe.
+ * On failure { id, ok: false, error: { message, code, ... } }, so PostgreSQL's error codes
  * (23505, 40001, 22xxx...) survive the thread boundary. `{ ready: true }` is sent once PGlite is
  * open. PGlite has one connection: an open transaction excludes every other query (PGlite's own
  * mutex queues them) until it commits or rolls back.
@@ -57,6 +60,27 @@ function serializeError(error) {
  * @typedef {import('@electric-sql/pglite').Transaction} Transaction
  * @typedef {{ tx: Transaction, finish: (commit: boolean) => void, done: Promise<unknown> }} OpenTx
  */
+
+const ROWS_PER_MESSAGE = 500;
+/** Parts waiting for the server thread to take the previous one, by request id. */
+/** @type {Map<number, () => void>} */
+const taken = new Map();
+
+/**
+ * @param {number} id
+ * @param {{ rows: unknown[], rowCount: number }} result
+ */
+async function sendResult(id, result) {
+  const { rows } = result;
+  const last = Math.max(0, Math.ceil(rows.length / ROWS_PER_MESSAGE) - 1) * ROWS_PER_MESSAGE;
+  for (let start = 0; start < last; start += ROWS_PER_MESSAGE) {
+    /** @type {Promise<void>} */
+    const next = new Promise((resolve) => taken.set(id, resolve));
+    port.postMessage({ id, part: rows.slice(start, start + ROWS_PER_MESSAGE) });
+    await next;
+  }
+  port.postMessage({ id, ok: true, value: { rows: rows.slice(last), rowCount: result.rowCount } });
+}
 
 const dataDir = /** @type {{ dataDir: string }} */ (workerData).dataDir;
 const pglite = dataDir === 'memory' ? await PGlite.create() : await PGlite.create(dataDir);
@@ -128,8 +152,14 @@ async function handle(message) {
 }
 
 port.on('message', (message) => {
+  if (message.op === 'more') {
+    taken.get(message.id)?.();
+    taken.delete(message.id);
+    return;
+  }
   handle(message).then(
-    (value) => {
+    async (value) => {
+      if (message.op === 'query') return sendResult(message.id, value);
       port.postMessage({ id: message.id, ok: true, value });
       if (message.op === 'close') port.close();
     },
