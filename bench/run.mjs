@@ -10,12 +10,14 @@
 //   4. per data set, in fresh Chromium profiles (on disk, like a real device): the app's initial
 //      sync (engine), raw IndexedDB (limit), RxDB bulkUpsert (ceiling), RxDB replication (peer);
 //      the longest main-thread task, the JS heap after GC, the round trips of a no-op sync;
-//   5. the server under load: no-op pulls with autocannon (50 connections, ~10 s, loopback);
+//   5. the server under load (bench/server-load.mjs): no-op pulls against the HTTP floor of the
+//      same server, 50 connections, on the embedded store and on PostgreSQL;
 //   6. writes bench/results.json and docs/images/performance.png.
 //
 // BENCH_REPEATS (default 1) repeats each browser measurement of the large set, in rotation, and
-// keeps the median. Benchmarks are not part of `npm test`: nothing here asserts a time.
-import autocannon from 'autocannon';
+// keeps the median. `npm run bench -- --only server` (or BENCH_ONLY=server) runs step 5 alone and
+// updates only its figures in bench/results.json. Benchmarks are not part of `npm test`: nothing
+// here asserts a time.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   mkdtempSync,
@@ -33,13 +35,20 @@ import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.cjs';
 import { renderChart } from './chart.mjs';
+import { measureServerLoad, serverFigures } from './server-load.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LARGE = Number(process.env.BENCH_RECORDS || 100_000);
 const SMALL = Number(process.env.BENCH_SMALL || 10_000);
 const REPEATS = Number(process.env.BENCH_REPEATS || 1);
-const ONLY = (process.env.BENCH_ONLY || 'engine,engineCore,limit,ceiling,peer').split(',');
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = (
+  (onlyArg >= 0 ? process.argv[onlyArg + 1] : process.env.BENCH_ONLY) ||
+  'engine,engineCore,limit,ceiling,peer'
+).split(',');
+const SERVER_ONLY = ONLY.length === 1 && ONLY[0] === 'server';
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 10);
+const ROTATIONS = Number(process.env.BENCH_ROTATIONS || 3);
 const USERS = {
   small: { username: 'bob', password: 'bob-demo-pass', records: SMALL },
   large: { username: 'alice', password: 'alice-demo-pass', records: LARGE },
@@ -348,45 +357,6 @@ async function measureBenchPage(base, pageDir, kind, user, pageSize) {
   }
 }
 
-// --- server load -------------------------------------------------------------------------------
-
-async function serverLoad(base, user) {
-  const { token } = await api(base, 'POST', '/api/auth/login', {
-    username: user.username,
-    password: user.password,
-  });
-  let tables = ['customers', 'products', 'workOrders', 'workOrderLines'].map((table) => ({
-    table,
-    checkpoint: null,
-  }));
-  for (;;) {
-    const page = await api(base, 'POST', '/api/sync/pull', { tables, limit: 5000 }, token);
-    tables = page.tables.map(({ table, checkpoint }) => ({ table, checkpoint }));
-    if (!page.tables.some((table) => table.hasMore)) break;
-  }
-  const body = JSON.stringify({ tables });
-  const result = await autocannon({
-    url: `${base}/api/sync/pull`,
-    method: 'POST',
-    connections: 50,
-    duration: LOAD_SECONDS,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body,
-  });
-  return {
-    connections: 50,
-    seconds: LOAD_SECONDS,
-    requestsPerSec: result.requests.average,
-    total: result.requests.total,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-  };
-}
-
 // --- main --------------------------------------------------------------------------------------
 
 function median(values) {
@@ -465,10 +435,8 @@ async function main() {
     throw error;
   }
 
-  log(`server load: no-op pulls, 50 connections, ${LOAD_SECONDS} s…`);
-  const load = await serverLoad(base, USERS.large);
-  log(`server: ${Math.round(load.requestsPerSec)} no-op syncs/s, p99 ${load.p99Ms} ms`);
   await server.stop();
+  const load = await serverLoadFigures();
 
   const large = runs.large;
   const small = runs.small;
@@ -484,8 +452,7 @@ async function main() {
     heapMB10k: round(small.engine?.heapMB, 1),
     heapMB100k: round(large.engine?.heapMB, 1),
     noopRoundTrips: large.engine?.noopRoundTrips ?? null,
-    serverNoopPerSec: round(load.requestsPerSec),
-    serverP99Ms: load.p99Ms,
+    ...load.figures,
     ratios: {
       engineToStorageCeiling: ratio(rate(large.engine), rate(large.ceiling)),
       engineToLimit: ratio(rate(large.engine), rate(large.limit)),
@@ -513,7 +480,7 @@ async function main() {
       benchSeconds: null,
     },
     runs: { small, large },
-    serverLoad: load,
+    serverLoad: load.runs,
   };
   results.targets = {
     engineToStorageCeiling: { target: '>= 0.9', met: results.ratios.engineToStorageCeiling >= 0.9 },
@@ -525,8 +492,7 @@ async function main() {
       met: results.ratios.heap100kTo10k !== null && results.ratios.heap100kTo10k <= 1.2,
     },
     noopRoundTrips: { target: '1', met: results.noopRoundTrips === 1 },
-    serverNoop: { target: '>= 2,000/s', met: results.serverNoopPerSec >= 2000 },
-    serverP99: { target: '< 25 ms', met: results.serverP99Ms < 25 },
+    ...load.targets,
   };
   results.setup.benchSeconds = Math.round((Date.now() - started) / 1000);
   writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -599,7 +565,7 @@ function printSummary(results) {
     ['longest task', `${results.longestTaskMs} ms`],
     ['heap after 10k / 100k', `${results.heapMB10k} / ${results.heapMB100k} MB`],
     ['no-op sync round trips', results.noopRoundTrips],
-    ['server no-op syncs/s, p99', `${results.serverNoopPerSec}/s, ${results.serverP99Ms} ms`],
+    ...serverRows(results),
   ];
   console.log('');
   for (const [label, value] of rows) console.log(`  ${label.padEnd(48)} ${value}`);
@@ -612,7 +578,57 @@ function printSummary(results) {
   );
 }
 
-main().catch((error) => {
+/** Step 5: both stores, BENCH_ROTATIONS rotations of floor and no-op each. */
+async function serverLoadFigures() {
+  log(`server load: no-op pull vs GET /api/auth/me, 50 connections, ${LOAD_SECONDS} s each…`);
+  const runs = await measureServerLoad({ rotations: ROTATIONS, seconds: LOAD_SECONDS, log });
+  return { runs, ...serverFigures(runs) };
+}
+
+function serverRows(results) {
+  const row = (label, ratio, noop, p99, floor) => [
+    label,
+    ratio === null ? 'not measured' : `${ratio} (no-op ${noop}/s, p99 ${p99} ms; floor ${floor}/s)`,
+  ];
+  return [
+    row(
+      'server no-op ÷ floor, PostgreSQL',
+      results.serverNoopToFloorRatio,
+      results.serverNoopPerSec,
+      results.serverP99Ms,
+      results.serverFloorPerSec,
+    ),
+    row(
+      'server no-op ÷ floor, embedded',
+      results.serverNoopToFloorRatioEmbedded,
+      results.serverNoopPerSecEmbedded,
+      results.serverP99MsEmbedded,
+      results.serverFloorPerSecEmbedded,
+    ),
+  ];
+}
+
+/** `--only server`: the browser figures of the last full run stay as they are. */
+async function serverOnly() {
+  const file = path.join(root, 'bench/results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  const load = await serverLoadFigures();
+  Object.assign(results, load.figures);
+  results.targets = { ...results.targets, ...load.targets };
+  delete results.targets.serverNoop;
+  results.serverLoad = load.runs;
+  results.setup.serverLoadDate = new Date().toISOString();
+  results.setup.serverLoadTree = appTree();
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log('');
+  for (const [label, value] of serverRows(results)) console.log(`  ${label.padEnd(48)} ${value}`);
+  for (const name of ['serverNoopToFloor', 'serverP99']) {
+    const target = results.targets[name];
+    console.log(`  ${target.met ? 'met    ' : 'NOT met'} ${name} (${target.target})`);
+  }
+}
+
+(SERVER_ONLY ? serverOnly() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

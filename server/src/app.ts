@@ -17,7 +17,9 @@ import { syncRoutes } from './routes/sync';
 import { testRoutes } from './routes/test';
 import { DEMO_COUNTS, seedDemoIn, type SeedCounts } from './seed/seed';
 import { decoyPasswordHash } from './store/credentials';
-import { openPglite, openPostgres, type Db } from './store/db';
+import { openPostgres, type Db } from './store/db';
+import { openPgliteThread } from './store/pglite-thread';
+import { SessionCache } from './store/session-cache';
 import { readEpoch } from './store/epoch';
 import { deleteEndedWindows } from './store/login-limits';
 import { FIRST_START_LOCK, migrate } from './store/migrations';
@@ -35,7 +37,7 @@ export interface AppOptions {
   db?: Db;
   /** PostgreSQL connection string; when absent the embedded PGlite store is used. */
   databaseUrl?: string;
-  /** PGlite's directory, or 'memory'. */
+  /** PGlite's directory, or 'memory'; opened in a worker thread (store/pglite-thread.ts). */
   dataDir?: string;
   /** 'test' adds the /api/test routes and fault injection. */
   mode?: ServerMode;
@@ -100,7 +102,8 @@ export async function prepareDatabase(options: AppOptions): Promise<Db> {
     options.db ??
     (options.databaseUrl
       ? openPostgres(options.databaseUrl)
-      : await openPglite(options.dataDir ?? 'memory'));
+      : // In its own thread: PGlite's WASM would otherwise block the event loop per statement.
+        await openPgliteThread(options.dataDir ?? 'memory'));
   try {
     await migrate(db);
     // Created at the first start; every later start (and every other instance) finds it.
@@ -128,6 +131,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const db = await prepareDatabase(options);
   const now = options.now ?? Date.now;
   const testState = options.mode === 'test' ? new TestState() : null;
+  const sessions = new SessionCache(db, now);
 
   // Computed now, not on the first unknown username: that one would otherwise cost two scrypt
   // runs and stand out in the response time.
@@ -175,16 +179,18 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(authRoutes, {
     prefix: `${API_PREFIX}/auth`,
     db,
+    sessions,
     now,
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     loginRateLimit,
   });
-  await app.register(syncRoutes, { prefix: `${API_PREFIX}/sync`, db, now, testState });
+  await app.register(syncRoutes, { prefix: `${API_PREFIX}/sync`, db, sessions, testState });
   if (testState) {
     await app.register(testRoutes, {
       prefix: `${API_PREFIX}/test`,
       db,
       state: testState,
+      sessions,
       seedCounts: seedCountsOf(options),
     });
   }

@@ -4,6 +4,7 @@ import { DEFAULT_PULL_LIMIT, type PullRequest } from '../../../contract/protocol
 import { callerOf } from '../request-context';
 import { PullBody, PushBody, RecordsBody } from '../schemas';
 import type { Db } from '../store/db';
+import type { SessionCache } from '../store/session-cache';
 import { pushChanges } from '../store/push';
 import { pull, readManifest, readRecords } from '../store/records';
 import { installTestHooks } from '../testing/sync-faults';
@@ -12,14 +13,14 @@ import { authenticate } from './auth';
 
 export interface SyncOptions {
   readonly db: Db;
-  readonly now: () => number;
+  readonly sessions: SessionCache;
   /** Present in test mode only: faults, the journal and armed rejections apply to these routes. */
   readonly testState: TestState | null;
 }
 
 export async function syncRoutes(app: FastifyInstance, options: SyncOptions): Promise<void> {
   const { db, testState } = options;
-  const checkToken = authenticate(db, options.now);
+  const checkToken = authenticate(options.sessions);
   if (testState) installTestHooks(app, testState, checkToken);
   else app.addHook('onRequest', checkToken);
 

@@ -7,6 +7,7 @@ import type { FaultSpec } from '../../../contract/protocol';
 import { FaultsBody, RejectBody, ResetBody, SeedBody } from '../schemas';
 import { DEMO_COUNTS, resetAll, seedMore, type SeedCounts } from '../seed/seed';
 import type { Db } from '../store/db';
+import type { SessionCache } from '../store/session-cache';
 import { ClientError } from '../store/records';
 import { findUserByUsername } from '../store/users';
 import type { TestState } from '../testing/test-state';
@@ -14,6 +15,8 @@ import type { TestState } from '../testing/test-state';
 export interface TestRouteOptions {
   readonly db: Db;
   readonly state: TestState;
+  /** Cleared by a reset, which deletes every session. */
+  readonly sessions: SessionCache;
   /** What a reset without `counts` seeds per user; null: users only. */
   readonly seedCounts: SeedCounts | null;
 }
@@ -67,6 +70,7 @@ export async function testRoutes(app: FastifyInstance, options: TestRouteOptions
       state.clear();
       const started = Date.now();
       await resetAll(db, counts);
+      options.sessions.clear();
       request.log.info({ counts, ms: Date.now() - started }, 'test reset done');
       return { counts: counts ?? { customers: 0, products: 0, workOrders: 0 } };
     },

@@ -96,23 +96,33 @@ export async function createSession(
   return { token, expiresAt };
 }
 
+export interface LiveSession {
+  readonly user: SessionUser;
+  /** Epoch ms: a cached session (session-cache.ts) is refused from then on without a query. */
+  readonly expiresAt: number;
+}
+
 /**
- * The session's user when the token is known, not revoked and not expired at `now`, and the user
- * is not disabled (disabling revokes the sessions too; this also covers one created meanwhile).
+ * The session's user and expiry when the token is known, not revoked and not expired at `now`,
+ * and the user is not disabled (disabling revokes the sessions too; this also covers one created
+ * meanwhile).
  */
-export async function findSessionUser(
+export async function findSession(
   db: Queryable,
   token: string,
   now: number,
-): Promise<SessionUser | undefined> {
-  const { rows } = await db.query<UserRow>(
-    `SELECT u.id, u.username, u.name
+): Promise<LiveSession | undefined> {
+  const { rows } = await db.query<UserRow & { expires_ms: unknown }>(
+    `SELECT u.id, u.username, u.name, (extract(epoch FROM s.expires_at) * 1000)::float8 AS expires_ms
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND NOT s.revoked AND s.expires_at > $2::timestamptz
         AND NOT u.disabled`,
     [hashToken(token), new Date(now).toISOString()],
   );
-  return rows[0];
+  const row = rows[0];
+  if (!row) return undefined;
+  const user = { id: row.id, username: row.username, name: row.name };
+  return { user, expiresAt: Math.round(Number(row.expires_ms)) };
 }
 
 /** Revokes the session; false when the token named no live session. */
