@@ -10,7 +10,8 @@ import {
 } from '../../sync/testing';
 import { InvalidWorkOrderError, WorkOrderRepository } from './work-order-repository';
 import type { WorkOrderDraft } from './work-orders.actions';
-import { draft, line, order } from './work-orders.testing';
+import { workOrder, workOrderLine } from '../../../testing/records';
+import { draft } from './work-orders.testing';
 
 /** A save of the stored wo-1 that changes nothing, unless told otherwise. */
 function edit(overrides: Partial<WorkOrderDraft> = {}): WorkOrderDraft {
@@ -39,7 +40,11 @@ describe('WorkOrderRepository (RxDB)', () => {
     const written: string[] = [];
     const subscription = store.localWrites$.subscribe((write) => written.push(write.id));
     await firstValueFrom(
-      repository.save(draft({ newLines: [line('l1', 'wo-1'), line('l2', 'wo-1', { note: 'x' })] })),
+      repository.save(
+        draft({
+          newLines: [workOrderLine('l1', 'wo-1'), workOrderLine('l2', 'wo-1', { note: 'x' })],
+        }),
+      ),
     );
     subscription.unsubscribe();
 
@@ -53,17 +58,21 @@ describe('WorkOrderRepository (RxDB)', () => {
       ['l2', 'wo-1', true],
     ]);
     expect(await firstValueFrom(repository.watch('wo-1'))).toEqual({
-      order: order('wo-1', { title: 'Fix the pump' }),
-      lines: [line('l1', 'wo-1'), line('l2', 'wo-1', { note: 'x' })],
+      order: workOrder('wo-1', { title: 'Fix the pump' }),
+      lines: [workOrderLine('l1', 'wo-1'), workOrderLine('l2', 'wo-1', { note: 'x' })],
     });
   });
 
   it('deletes the lines removed in the form, and shows the order as pending', async () => {
     await firstValueFrom(
-      repository.save(draft({ newLines: [line('l1', 'wo-1'), line('l2', 'wo-1')] })),
+      repository.save(
+        draft({ newLines: [workOrderLine('l1', 'wo-1'), workOrderLine('l2', 'wo-1')] }),
+      ),
     );
     await firstValueFrom(repository.save(edit({ newLines: [], removedLineIds: ['l2', 'gone'] })));
-    expect(await firstValueFrom(store.watchTable('workOrderLines'))).toEqual([line('l1', 'wo-1')]);
+    expect(await firstValueFrom(store.watchTable('workOrderLines'))).toEqual([
+      workOrderLine('l1', 'wo-1'),
+    ]);
     // Kept as a pending deletion until the server acknowledges it (rule 3).
     const removed = (await docs('workOrderLines')).find((l) => l.id === 'l2');
     expect([removed?.localDeleted, removed?.syncPending]).toEqual([true, true]);
@@ -73,28 +82,34 @@ describe('WorkOrderRepository (RxDB)', () => {
 
   it('writes only the changed fields: a change made meanwhile in another tab survives', async () => {
     await firstValueFrom(
-      repository.save(draft({ newLines: [line('l1', 'wo-1'), line('l2', 'wo-1')] })),
+      repository.save(
+        draft({ newLines: [workOrderLine('l1', 'wo-1'), workOrderLine('l2', 'wo-1')] }),
+      ),
     );
     // Another tab changes the status and a line's note after this form opened.
     await firstValueFrom(
-      store.upsertLocal('workOrders', order('wo-1', { title: 'Fix the pump', status: 'done' })),
+      store.upsertLocal('workOrders', workOrder('wo-1', { title: 'Fix the pump', status: 'done' })),
     );
-    await firstValueFrom(store.upsertLocal('workOrderLines', line('l1', 'wo-1', { note: 'A' })));
+    await firstValueFrom(
+      store.upsertLocal('workOrderLines', workOrderLine('l1', 'wo-1', { note: 'A' })),
+    );
 
     const saved = await firstValueFrom(
       repository.save(
         edit({
-          order: order('wo-1', { title: 'Fix the pump now' }),
+          order: workOrder('wo-1', { title: 'Fix the pump now' }),
           orderChanges: { title: 'Fix the pump now' },
-          changedLines: [{ line: line('l1', 'wo-1', { quantity: 4 }), changes: { quantity: 4 } }],
+          changedLines: [
+            { line: workOrderLine('l1', 'wo-1', { quantity: 4 }), changes: { quantity: 4 } },
+          ],
         }),
       ),
     );
 
     expect(saved).toBeTrue();
     expect(await firstValueFrom(repository.watch('wo-1'))).toEqual({
-      order: order('wo-1', { title: 'Fix the pump now', status: 'done' }),
-      lines: [line('l1', 'wo-1', { quantity: 4, note: 'A' }), line('l2', 'wo-1')],
+      order: workOrder('wo-1', { title: 'Fix the pump now', status: 'done' }),
+      lines: [workOrderLine('l1', 'wo-1', { quantity: 4, note: 'A' }), workOrderLine('l2', 'wo-1')],
     });
   });
 
@@ -117,7 +132,7 @@ describe('WorkOrderRepository (RxDB)', () => {
       .subscribe(seen);
     const sees = (value: string | null) => firstValueFrom(seen.pipe(filter((v) => v === value)));
     await sees('Fix the pump/1');
-    await firstValueFrom(store.upsertLocal('workOrderLines', line('l2', 'wo-1')));
+    await firstValueFrom(store.upsertLocal('workOrderLines', workOrderLine('l2', 'wo-1')));
     await sees('Fix the pump/2');
     await firstValueFrom(repository.delete('wo-1'));
     await sees(null);
@@ -163,7 +178,7 @@ describe('WorkOrderRepository (RxDB)', () => {
   });
 
   it('refuses what the registry would refuse, and writes nothing', async () => {
-    const invalid = draft({ order: order('wo-1', { title: ' ' }) });
+    const invalid = draft({ order: workOrder('wo-1', { title: ' ' }) });
     await expectAsync(firstValueFrom(repository.save(invalid))).toBeRejectedWithError(
       InvalidWorkOrderError,
     );

@@ -1,5 +1,6 @@
 import { defer, map, throwError, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 import { BackoffStep, retryWithBackoff, retryWithBackoffNotices } from './backoff';
 import { SyncError } from './sync-error';
@@ -9,7 +10,7 @@ describe('retryWithBackoff', () => {
   const offline = SyncError.offline();
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('retries a transient error after 2 s, 5 s and 15 s, then gives up at 22 s', () => {

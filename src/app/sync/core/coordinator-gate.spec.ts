@@ -1,5 +1,6 @@
 import { filter, ignoreElements, map, Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 import { createSyncTestbed, SyncTestbed } from '../testing';
 import { SyncError } from './sync-error';
@@ -17,7 +18,7 @@ describe('createSyncCoordinator: initial sync, holds, watchdog and teardown', ()
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('runs an initial request at once, without the debounce, with its tables', () => {

@@ -1,4 +1,5 @@
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 import { failAfter, failAfterSilence } from './fail-after';
 
@@ -6,7 +7,7 @@ describe('failAfter', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('passes a source that finishes in time through untouched', () => {
@@ -61,7 +62,7 @@ describe('failAfterSilence', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('never fails a source that keeps showing activity, however long it runs', () => {

@@ -4,7 +4,9 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { provideMockStore } from '@ngrx/store/testing';
 import { defer, type Observable, of } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import { SyncError, type SyncOutcome, type SyncTrigger } from '../core';
 import { SyncEngine } from '../engine/sync-engine';
 import { SyncStore } from '../local';
@@ -43,7 +45,7 @@ describe('initial-sync gate effects', () => {
   let openDialog: MatDialogRef<unknown> | undefined;
 
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
     outcomes = [];
     requests = [];
     engine = jasmine.createSpyObj<SyncEngine>('SyncEngine', ['request', 'cooldown']);
@@ -76,7 +78,6 @@ describe('initial-sync gate effects', () => {
     });
   });
 
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
   const opened = GateActions.opened({ tables: ['customers', 'products'] });
   const retrying = (attempt: number, delayMs: number) =>
     GateActions.retrying({
@@ -92,7 +93,7 @@ describe('initial-sync gate effects', () => {
         actions$ = hot('-a', {
           a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers', 'products'] }),
         });
-        expectObservable(run(() => openGate$())).toBe('-o', { o: opened });
+        expectObservable(runEffect(() => openGate$())).toBe('-o', { o: opened });
       });
       expect(store.blockWrites).toHaveBeenCalled();
     });
@@ -100,7 +101,7 @@ describe('initial-sync gate effects', () => {
     it('stays closed and allows writes when every table is synced', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: SyncEngineActions.started({ userId: 'u1', missingTables: [] }) });
-        expectObservable(run(() => openGate$())).toBe('');
+        expectObservable(runEffect(() => openGate$())).toBe('');
       });
       expect(store.allowWrites).toHaveBeenCalled();
       expect(store.blockWrites).not.toHaveBeenCalled();
@@ -111,7 +112,7 @@ describe('initial-sync gate effects', () => {
     it('syncs the gated tables as one initial request and completes', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('-(sc)', {
+        expectObservable(runEffect(() => runGate$())).toBe('-(sc)', {
           s: GateActions.attemptStarted(),
           c: GateActions.completed(),
         });
@@ -123,7 +124,7 @@ describe('initial-sync gate effects', () => {
       outcomes = [1, 2, 3, 4].map(() => failed(SyncError.http(503)));
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('(s1) 1996ms 2 4999ms 3 14999ms f', {
+        expectObservable(runEffect(() => runGate$())).toBe('(s1) 1996ms 2 4999ms 3 14999ms f', {
           s: GateActions.attemptStarted(),
           1: retrying(1, 2000),
           2: retrying(2, 5000),
@@ -140,7 +141,7 @@ describe('initial-sync gate effects', () => {
       outcomes = [failed(SyncError.offline()), failed(SyncError.timeout()), succeeded];
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('(s1) 1996ms 2 4999ms c', {
+        expectObservable(runEffect(() => runGate$())).toBe('(s1) 1996ms 2 4999ms c', {
           s: GateActions.attemptStarted(),
           1: retrying(1, 2000),
           2: retrying(2, 5000),
@@ -153,7 +154,7 @@ describe('initial-sync gate effects', () => {
       outcomes = [failed(SyncError.http(400, 'bad checkpoint'))];
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('(sf)', {
+        expectObservable(runEffect(() => runGate$())).toBe('(sf)', {
           s: GateActions.attemptStarted(),
           f: GateActions.failed({ message: 'The server refused the data (400): bad checkpoint' }),
         });
@@ -165,7 +166,9 @@ describe('initial-sync gate effects', () => {
       outcomes = [failed(SyncError.http(401))];
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('s', { s: GateActions.attemptStarted() });
+        expectObservable(runEffect(() => runGate$())).toBe('s', {
+          s: GateActions.attemptStarted(),
+        });
       });
       expect(requests.length).toBe(1);
     });
@@ -178,7 +181,7 @@ describe('initial-sync gate effects', () => {
           t: GateDialogActions.tryAgain(),
           x: SyncEngineActions.stopped(),
         });
-        expectObservable(run(() => runGate$())).toBe('(sf) 6ms (s1)', {
+        expectObservable(runEffect(() => runGate$())).toBe('(sf) 6ms (s1)', {
           s: GateActions.attemptStarted(),
           f: GateActions.failed({ message: 'The server refused the data (400): HTTP 400' }),
           1: retrying(1, 2000),
@@ -191,7 +194,9 @@ describe('initial-sync gate effects', () => {
   it('allows writes and holds regular syncs for 5 s once the gate completes', () => {
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-c', { c: GateActions.completed() });
-      expectObservable(run(() => gateCompleted$())).toBe('-c', { c: GateActions.completed() });
+      expectObservable(runEffect(() => gateCompleted$())).toBe('-c', {
+        c: GateActions.completed(),
+      });
     });
     expect(store.allowWrites).toHaveBeenCalled();
     expect(engine.cooldown).toHaveBeenCalledOnceWith(DEFAULT_SYNC_CONFIG.gateCooldownMs);
@@ -206,7 +211,7 @@ describe('initial-sync gate effects', () => {
           f: GateActions.failed({ message: 'x' }),
           c: GateActions.completed(),
         });
-        expectObservable(run(() => gateDialog$())).toBe('-o-o-----c', {
+        expectObservable(runEffect(() => gateDialog$())).toBe('-o-o-----c', {
           o: opened,
           c: GateActions.completed(),
         });
@@ -226,7 +231,7 @@ describe('initial-sync gate effects', () => {
           f: GateActions.failed({ message: 'x' }),
           x: SyncEngineActions.stopped(),
         });
-        expectObservable(run(() => gateDialog$())).toBe('-o-----x', {
+        expectObservable(runEffect(() => gateDialog$())).toBe('-o-----x', {
           o: opened,
           x: SyncEngineActions.stopped(),
         });

@@ -3,7 +3,9 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { ToastrService } from 'ngx-toastr';
 import { NEVER, type Observable, of, Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import type { QueuedSnapshot, SyncEvent, SyncOutcome, SyncTrigger } from '../core';
 import { SyncEngine } from '../engine/sync-engine';
 import type { LocalWrite } from '../local';
@@ -41,7 +43,7 @@ describe('sync effects', () => {
   let toastr: jasmine.SpyObj<ToastrService>;
 
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
     requests = [];
     engine = {
       events$: NEVER,
@@ -67,8 +69,6 @@ describe('sync effects', () => {
     });
   });
 
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
-
   it('turns the engine events the store needs into actions, and drops log-only ones', () => {
     scheduler.run(({ hot, expectObservable }) => {
       engine.events$ = hot('-a-b-c', {
@@ -76,7 +76,7 @@ describe('sync effects', () => {
         b: { type: 'lockAcquired', at: 2, runId: 'r1', waitedMs: 0 },
         c: { type: 'phaseStarted', at: 3, runId: 'r1', phase: 'pull' },
       });
-      expectObservable(run(() => engineEvents$())).toBe('-a---c', {
+      expectObservable(runEffect(() => engineEvents$())).toBe('-a---c', {
         a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
         c: SyncEngineActions.phaseChanged({ runId: 'r1', phase: 'pull' }),
       });
@@ -90,7 +90,7 @@ describe('sync effects', () => {
         m: SyncEngineActions.requestMerged({ queued: { ...queued, requestCount: 2 } }),
         h: SyncEngineActions.requestQueued({ queued, behind: 'hold' }),
       });
-      expectObservable(run(() => queuedNotice$())).toBe('-a', {
+      expectObservable(runEffect(() => queuedNotice$())).toBe('-a', {
         a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
       });
       flush();
@@ -104,7 +104,7 @@ describe('sync effects', () => {
         t: SyncBadgeActions.syncRequested(),
         l: SyncBadgeActions.masterDataResyncRequested(),
       });
-      expectObservable(run(() => badgeRequests$())).toBe('');
+      expectObservable(runEffect(() => badgeRequests$())).toBe('');
     });
     expect(requests).toEqual([{ kind: 'manual' }, { kind: 'masterData' }]);
   });
@@ -115,7 +115,7 @@ describe('sync effects', () => {
         a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers', 'products'] }),
         b: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
       });
-      expectObservable(run(() => syncOnStart$())).toBe('');
+      expectObservable(runEffect(() => syncOnStart$())).toBe('');
     });
     expect(requests).toEqual([{ kind: 'manual' }]);
   });
@@ -141,7 +141,7 @@ describe('sync effects', () => {
         () => writes.next({ table: 'workOrders', id: 'w1', changeId: 'c1', deleted: false }),
         10,
       );
-      expectObservable(run(() => automaticTriggers$())).toBe('');
+      expectObservable(runEffect(() => automaticTriggers$())).toBe('');
       flush();
     });
     // One write, one interval tick at 1 min; stopped at 90 s, so none at 2 min.
@@ -155,7 +155,7 @@ describe('sync effects', () => {
         s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
         o: SyncEngineActions.connectivityChanged({ online: true }),
       });
-      expectObservable(run(() => holdWhileOffline$())).toBe('-s', {
+      expectObservable(runEffect(() => holdWhileOffline$())).toBe('-s', {
         s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
       });
       scheduler.schedule(() => onLine.and.returnValue(true), 2);
