@@ -1,25 +1,24 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import type { TableName } from '../../../../contract/tables';
-import type { PhaseProgress, QueuedSnapshot, RunningSnapshot } from '../core';
 import type { RunMarker } from '../lock/run-board';
 import { SyncEngineActions } from './sync.actions';
-import type { OutcomeSummary } from './outcome-summary';
+import { INITIAL_SYNC_SNAPSHOT, type SyncStateSnapshot } from './sync-snapshot';
 
+/**
+ * The sync slice. What runs, waits, progresses and last happened is the coordinator's state, kept
+ * as reported (`engine`); the reducer owns only what the coordinator doesn't know: the session,
+ * the counts, the other tabs' run, the browser's connectivity and a failed start.
+ */
 export interface SyncFeatureState {
   readonly userId: string | null;
   /** Tables this user has not initially synced yet (the gate's work). */
   readonly missingTables: readonly TableName[];
-  /** This tab's run (waiting for the lock, pushing or pulling). */
-  readonly running: RunningSnapshot | null;
-  /** The one request waiting behind it. */
-  readonly queued: QueuedSnapshot | null;
-  /** Progress of the current run: push counts, and per table for pull. */
-  readonly progress: readonly PhaseProgress[];
+  /** The coordinator's state (this tab's run, the one request waiting, progress, last outcome). */
+  readonly engine: SyncStateSnapshot;
+  /** Why the engine could not start for this session; null once it did. */
+  readonly startError: string | null;
   /** The run that holds the lock in any tab. */
   readonly lockHolder: RunMarker | null;
-  readonly lastOutcome: OutcomeSummary | null;
-  /** When a sync last succeeded (epoch ms). */
-  readonly lastSyncedAt: number | null;
   readonly pendingCount: number;
   readonly deadLetterCount: number;
   readonly online: boolean;
@@ -28,12 +27,9 @@ export interface SyncFeatureState {
 export const initialSyncFeatureState: SyncFeatureState = {
   userId: null,
   missingTables: [],
-  running: null,
-  queued: null,
-  progress: [],
+  engine: INITIAL_SYNC_SNAPSHOT,
+  startError: null,
   lockHolder: null,
-  lastOutcome: null,
-  lastSyncedAt: null,
   pendingCount: 0,
   deadLetterCount: 0,
   online: true,
@@ -46,48 +42,31 @@ export const syncFeature = createFeature({
   name: 'sync',
   reducer: createReducer(
     initialSyncFeatureState,
+    // A session's store-owned fields start clean; the engine's state stays as the engine reports
+    // it (a new session's coordinator reports its own initial state).
     on(SyncEngineActions.started, (state, { userId, missingTables }): SyncFeatureState => ({
       ...initialSyncFeatureState,
+      engine: state.engine,
       online: state.online,
       lockHolder: state.lockHolder,
       userId,
       missingTables,
     })),
+    on(SyncEngineActions.startFailed, (state, { message }): SyncFeatureState => ({
+      ...state,
+      startError: message,
+    })),
     on(SyncEngineActions.stopped, (state): SyncFeatureState => ({
       ...initialSyncFeatureState,
+      engine: state.engine,
       online: state.online,
       lockHolder: state.lockHolder,
     })),
-    on(
-      SyncEngineActions.requestQueued,
-      SyncEngineActions.requestMerged,
-      (state, { queued }): SyncFeatureState => ({
-        ...state,
-        queued,
-      }),
-    ),
-    on(SyncEngineActions.runStarted, (state, { run }): SyncFeatureState => ({
-      ...state,
-      running: run,
-      queued: null,
-      progress: [],
-    })),
-    on(SyncEngineActions.phaseChanged, (state, { runId, phase }): SyncFeatureState =>
-      state.running?.runId === runId ? { ...state, running: { ...state.running, phase } } : state,
-    ),
-    on(SyncEngineActions.progressReported, (state, { runId, progress }): SyncFeatureState =>
-      state.running?.runId === runId
-        ? { ...state, progress: replaceProgress(state.progress, progress) }
-        : state,
-    ),
-    on(SyncEngineActions.runCompleted, (state, { outcome }): SyncFeatureState => ({
-      ...state,
-      running: state.running?.runId === outcome.runId ? null : state.running,
-      lastOutcome: outcome,
-      lastSyncedAt: outcome.status === 'succeeded' ? outcome.at : state.lastSyncedAt,
-      missingTables:
-        outcome.status === 'succeeded' && outcome.kind === 'initial' ? [] : state.missingTables,
-    })),
+    on(SyncEngineActions.stateChanged, (state, { state: engine }): SyncFeatureState => {
+      const last = engine.lastOutcome;
+      const initialDone = last?.kind === 'initial' && last.status === 'succeeded';
+      return { ...state, engine, missingTables: initialDone ? [] : state.missingTables };
+    }),
     on(SyncEngineActions.countsChanged, (state, { pending, deadLetter }): SyncFeatureState => ({
       ...state,
       pendingCount: pending,
@@ -103,14 +82,19 @@ export const syncFeature = createFeature({
     })),
   ),
   extraSelectors: ({
-    selectRunning,
-    selectQueued,
+    selectEngine,
+    selectStartError,
     selectLockHolder,
-    selectLastOutcome,
     selectPendingCount,
     selectDeadLetterCount,
     selectOnline,
   }) => {
+    const selectRunning = createSelector(selectEngine, (engine) => engine.running);
+    const selectQueued = createSelector(selectEngine, (engine) => engine.queued);
+    const selectProgress = createSelector(selectEngine, (engine) => engine.progress);
+    const selectLastOutcome = createSelector(selectEngine, (engine) => engine.lastOutcome);
+    /** When a sync last succeeded (epoch ms). */
+    const selectLastSyncedAt = createSelector(selectEngine, (engine) => engine.lastSucceededAt);
     /** A run of any tab is syncing, or this tab's run waits for another tab's lock. */
     const selectSyncing = createSelector(
       selectRunning,
@@ -119,6 +103,7 @@ export const syncFeature = createFeature({
     );
     const selectBadgeState = createSelector(
       selectOnline,
+      selectStartError,
       selectQueued,
       selectRunning,
       selectSyncing,
@@ -126,8 +111,20 @@ export const syncFeature = createFeature({
       selectDeadLetterCount,
       selectPendingCount,
       selectLockHolder,
-      (online, queued, running, syncing, last, deadLetters, pending, holder): BadgeState => {
+      (
+        online,
+        startError,
+        queued,
+        running,
+        syncing,
+        last,
+        deadLetters,
+        pending,
+        holder,
+      ): BadgeState => {
         if (!online) return 'offline';
+        // No engine runs for this session: nothing will sync until the user logs in again.
+        if (startError !== null) return 'failed';
         const waitsForOtherTab =
           running?.phase === 'waitingForLock' && holder !== null && holder.runId !== running.runId;
         // Waiting behind a run, in this tab or another, is "queued".
@@ -139,20 +136,22 @@ export const syncFeature = createFeature({
         return 'synced';
       },
     );
-    return { selectSyncing, selectBadgeState };
+    return {
+      selectRunning,
+      selectQueued,
+      selectProgress,
+      selectLastOutcome,
+      selectLastSyncedAt,
+      selectSyncing,
+      selectBadgeState,
+    };
   },
 });
 
-/** Progress snapshots are cumulative: keep the latest per phase and table. */
-function replaceProgress(list: readonly PhaseProgress[], next: PhaseProgress): PhaseProgress[] {
-  const same = (p: PhaseProgress) =>
-    p.phase === next.phase &&
-    (p.phase === 'push' || (next.phase === 'pull' && p.table === next.table));
-  return [...list.filter((p) => !same(p)), next];
-}
-
 export const {
   selectUserId,
+  selectMissingTables,
+  selectStartError,
   selectRunning,
   selectQueued,
   selectProgress,
@@ -161,7 +160,6 @@ export const {
   selectPendingCount,
   selectDeadLetterCount,
   selectOnline,
-  selectMissingTables,
   selectBadgeState,
   selectSyncing,
 } = syncFeature;
