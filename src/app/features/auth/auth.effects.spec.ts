@@ -50,7 +50,7 @@ describe('auth effects', () => {
     scheduler.run(({ hot, cold, expectObservable }) => {
       actions$ = hot('-a', { a: LoginPageActions.logIn({ username: 'alice', password: 'pw' }) });
       api.logIn.and.returnValue(cold('--s|', { s: ALICE_SESSION }));
-      expectObservable(runEffect(() => logIn$())).toBe('---r', {
+      expectObservable(runEffect(logIn$)).toBe('---r', {
         r: AuthApiActions.loginSucceeded({ session: ALICE_SESSION }),
       });
     });
@@ -62,7 +62,7 @@ describe('auth effects', () => {
       const logIn = LoginPageActions.logIn({ username: 'alice', password: 'pw' });
       actions$ = hot('-aa', { a: logIn });
       api.logIn.and.returnValue(cold('---s|', { s: ALICE_SESSION }));
-      expectObservable(runEffect(() => logIn$())).toBe('----r', {
+      expectObservable(runEffect(logIn$)).toBe('----r', {
         r: AuthApiActions.loginSucceeded({ session: ALICE_SESSION }),
       });
     });
@@ -79,7 +79,7 @@ describe('auth effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: LoginPageActions.logIn({ username: 'alice', password: 'x' }) });
         api.logIn.and.returnValue(cold('-#', {}, new HttpErrorResponse({ status })));
-        expectObservable(runEffect(() => logIn$())).toBe('--f', {
+        expectObservable(runEffect(logIn$)).toBe('--f', {
           f: AuthApiActions.loginFailed({ message }),
         });
       });
@@ -90,7 +90,7 @@ describe('auth effects', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const success = AuthApiActions.loginSucceeded({ session: ALICE_SESSION });
       actions$ = hot('-a', { a: success });
-      expectObservable(runEffect(() => persistSession$())).toBe('-a', { a: success });
+      expectObservable(runEffect(persistSession$)).toBe('-a', { a: success });
     });
     expect(persistence.save).toHaveBeenCalledWith(ALICE_SESSION);
     expect(router.navigateByUrl).toHaveBeenCalledWith('/');
@@ -103,7 +103,7 @@ describe('auth effects', () => {
         b: LogoutWarningActions.logOutAnyway(),
       });
       api.logOut.and.returnValues(cold('-(v|)', { v: undefined }), cold('-#'));
-      expectObservable(runEffect(() => logOut$())).toBe('--d---d', {
+      expectObservable(runEffect(logOut$)).toBe('--d---d', {
         d: AuthApiActions.logoutCompleted(),
       });
     });
@@ -116,7 +116,7 @@ describe('auth effects', () => {
         a: UserMenuActions.logOut(),
         b: LogoutWarningActions.cancelled(),
       });
-      expectObservable(runEffect(() => logOut$())).toBe('----');
+      expectObservable(runEffect(logOut$)).toBe('----');
     });
     expect(api.logOut).not.toHaveBeenCalled();
   });
@@ -126,7 +126,7 @@ describe('auth effects', () => {
       const done = AuthApiActions.logoutCompleted();
       const ended = AuthSessionActions.ended({ message: 'Ended.' });
       actions$ = hot('-a-b', { a: done, b: ended });
-      expectObservable(runEffect(() => clearSession$())).toBe('-a-b', { a: done, b: ended });
+      expectObservable(runEffect(clearSession$)).toBe('-a-b', { a: done, b: ended });
     });
     expect(persistence.clear).toHaveBeenCalledTimes(2);
     expect(router.navigateByUrl).toHaveBeenCalledWith('/login');

@@ -55,7 +55,7 @@ describe('logout warning effects', () => {
     given(0);
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-a', { a: logOut });
-      expectObservable(runEffect(() => warnBeforeLogOut$())).toBe('-s', {
+      expectObservable(runEffect(warnBeforeLogOut$)).toBe('-s', {
         s: LogoutWarningActions.skipped(),
       });
     });
@@ -66,7 +66,7 @@ describe('logout warning effects', () => {
     given(4, 0, true);
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-a', { a: logOut });
-      expectObservable(runEffect(() => warnBeforeLogOut$())).toBe('-s', {
+      expectObservable(runEffect(warnBeforeLogOut$)).toBe('-s', {
         s: LogoutWarningActions.skipped(),
       });
     });
@@ -83,7 +83,7 @@ describe('logout warning effects', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: logOut });
         answer('---(r|)', choice);
-        expectObservable(runEffect(() => warnBeforeLogOut$())).toBe('----x', { x: expected });
+        expectObservable(runEffect(warnBeforeLogOut$)).toBe('----x', { x: expected });
       });
       expect(dialog.open).toHaveBeenCalledOnceWith(
         LogoutWarningDialog,
@@ -97,7 +97,7 @@ describe('logout warning effects', () => {
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-aa', { a: logOut });
       answer('---(r|)', 'logOut');
-      expectObservable(runEffect(() => warnBeforeLogOut$())).toBe('----x', {
+      expectObservable(runEffect(warnBeforeLogOut$)).toBe('----x', {
         x: LogoutWarningActions.logOutAnyway(),
       });
     });
@@ -111,7 +111,7 @@ describe('logout warning effects', () => {
         b: LogoutWarningActions.cancelled(),
         c: LogoutWarningActions.logOutAnyway(),
       });
-      expectObservable(runEffect(() => syncFirst$())).toBe('-s', {
+      expectObservable(runEffect(syncFirst$)).toBe('-s', {
         s: SyncBadgeActions.syncRequested(),
       });
     });

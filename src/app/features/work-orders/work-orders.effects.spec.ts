@@ -62,7 +62,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: saveRequested });
         repository.save.and.returnValue(cold('--(v|)', { v: true }));
-        expectObservable(runEffect(() => save$())).toBe('---s', { s: saved });
+        expectObservable(runEffect(save$)).toBe('---s', { s: saved });
       });
       expect(repository.save).toHaveBeenCalledOnceWith(draft());
     });
@@ -72,7 +72,7 @@ describe('work-order effects', () => {
         actions$ = hot('-aa', { a: saveRequested });
         const write = cold('--(v|)', { v: true });
         repository.save.and.returnValue(write);
-        expectObservable(runEffect(() => save$())).toBe('---s-s', { s: saved });
+        expectObservable(runEffect(save$)).toBe('---s-s', { s: saved });
         expectSubscriptions(write.subscriptions).toBe(['-^-!', '---^-!']);
       });
     });
@@ -82,7 +82,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: WorkOrderFormActions.saveRequested({ draft: edit }) });
         repository.save.and.returnValue(cold('-(v|)', { v: false }));
-        expectObservable(runEffect(() => save$())).toBe('--s', {
+        expectObservable(runEffect(save$)).toBe('--s', {
           s: WorkOrdersLocalActions.saveSucceeded({
             id: 'wo-1',
             title: 'Fix the pump',
@@ -97,7 +97,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: saveRequested });
         repository.save.and.returnValue(cold('-#', {}, new LocalWriteBlockedError('workOrders')));
-        expectObservable(runEffect(() => save$())).toBe('--f', {
+        expectObservable(runEffect(save$)).toBe('--f', {
           f: WorkOrdersLocalActions.saveFailed({
             message:
               'The work order could not be saved yet: the first download of your data is still ' +
@@ -110,7 +110,7 @@ describe('work-order effects', () => {
     it('ignores other actions', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: WorkOrdersListActions.searchChanged({ search: 'x' }) });
-        expectObservable(runEffect(() => save$())).toBe('--');
+        expectObservable(runEffect(save$)).toBe('--');
       });
       expect(repository.save).not.toHaveBeenCalled();
     });
@@ -129,7 +129,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: requested });
         answer('--(r|)', true);
-        expectObservable(runEffect(() => confirmDelete$())).toBe('---c', {
+        expectObservable(runEffect(confirmDelete$)).toBe('---c', {
           c: DeleteWorkOrderDialogActions.confirmed({ id: 'wo-1', title: 'Pump' }),
         });
       });
@@ -143,7 +143,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-aa', { a: requested });
         answer('--(r|)', undefined);
-        expectObservable(runEffect(() => confirmDelete$())).toBe('---c', {
+        expectObservable(runEffect(confirmDelete$)).toBe('---c', {
           c: DeleteWorkOrderDialogActions.cancelled(),
         });
       });
@@ -158,7 +158,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: confirmed });
         repository.delete.and.returnValue(cold('-(v|)', { v: undefined }));
-        expectObservable(runEffect(() => delete$())).toBe('--d', {
+        expectObservable(runEffect(delete$)).toBe('--d', {
           d: WorkOrdersLocalActions.deleteSucceeded({ id: 'wo-1', title: 'Pump' }),
         });
       });
@@ -169,7 +169,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: confirmed });
         repository.delete.and.returnValue(cold('-#', {}, new Error('disk full')));
-        expectObservable(runEffect(() => delete$())).toBe('--f', {
+        expectObservable(runEffect(delete$)).toBe('--f', {
           f: WorkOrdersLocalActions.deleteFailed({
             message:
               'The work order could not be deleted on this device (disk full). Your input is kept.',
@@ -181,7 +181,7 @@ describe('work-order effects', () => {
     it('does nothing when the delete was cancelled', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: DeleteWorkOrderDialogActions.cancelled() });
-        expectObservable(runEffect(() => delete$())).toBe('--');
+        expectObservable(runEffect(delete$)).toBe('--');
       });
       expect(repository.delete).not.toHaveBeenCalled();
     });
@@ -192,7 +192,7 @@ describe('work-order effects', () => {
       const failed = WorkOrdersLocalActions.saveFailed({ message: 'no' });
       const deleted = WorkOrdersLocalActions.deleteSucceeded({ id: 'wo-1', title: 'Pump' });
       actions$ = hot('-a-b-c', { a: saved, b: failed, c: deleted });
-      expectObservable(runEffect(() => backToList$())).toBe('-a---c', { a: saved, c: deleted });
+      expectObservable(runEffect(backToList$)).toBe('-a---c', { a: saved, c: deleted });
     });
     expect(router.navigateByUrl).toHaveBeenCalledTimes(2);
     expect(router.navigateByUrl).toHaveBeenCalledWith('/work-orders');
@@ -203,7 +203,7 @@ describe('work-order effects', () => {
       const failed = WorkOrdersLocalActions.saveFailed({ message: 'Not now.' });
       const other = WorkOrdersListActions.searchChanged({ search: 'x' });
       actions$ = hot('-a-b-c', { a: saved, b: failed, c: other });
-      expectObservable(runEffect(() => notices$())).toBe('-a-b', { a: saved, b: failed });
+      expectObservable(runEffect(notices$)).toBe('-a-b', { a: saved, b: failed });
     });
     expect(toastr.success).toHaveBeenCalledOnceWith('“Fix the pump” saved. It syncs on its own.');
     expect(toastr.error).toHaveBeenCalledOnceWith('Not now.', undefined, { timeOut: 10_000 });
@@ -218,7 +218,7 @@ describe('work-order effects', () => {
         changed: false,
       });
       actions$ = hot('-a', { a: unchanged });
-      expectObservable(runEffect(() => notices$())).toBe('-a', { a: unchanged });
+      expectObservable(runEffect(notices$)).toBe('-a', { a: unchanged });
     });
     expect(toastr.info).toHaveBeenCalledOnceWith('Nothing to save: “Pump” has no changes.');
     expect(toastr.success).not.toHaveBeenCalled();

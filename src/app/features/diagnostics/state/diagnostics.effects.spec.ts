@@ -73,7 +73,7 @@ describe('diagnostics effects', () => {
           b: { type: 'holdStarted', at: 2 },
           c: { type: 'lockReleased', at: 3, runId: 'r1' },
         });
-        expectObservable(runEffect(() => timelineEvents$())).toBe('-a----', {
+        expectObservable(runEffect(timelineEvents$)).toBe('-a----', {
           a: TimelineActions.eventRecorded({ event: received }),
         });
       });
@@ -92,7 +92,7 @@ describe('diagnostics effects', () => {
           k: DeadLetterActions.keepMineClicked(key),
           t: DeadLetterActions.retryClicked({ table: 'workOrders', id: 'w2' }),
         });
-        expectObservable(runEffect(() => resolveDeadLetter$())).toBe('---ab', {
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('---ab', {
           a: DeadLetterStoreActions.resolved({ choice: 'keepMine', resolution: pending }),
           b: DeadLetterStoreActions.resolved({ choice: 'retry', resolution: pending }),
         });
@@ -108,7 +108,7 @@ describe('diagnostics effects', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         answers({ keepMine: cold('-#', {}, offline) });
         actions$ = hot('-k', { k: DeadLetterActions.keepMineClicked(key) });
-        expectObservable(runEffect(() => resolveDeadLetter$())).toBe('--f', {
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('--f', {
           f: DeadLetterStoreActions.resolveFailed({
             ...key,
             choice: 'keepMine',
@@ -129,7 +129,7 @@ describe('diagnostics effects', () => {
           u: DeadLetterActions.useServerClicked(key),
           d: DiscardDialogActions.discardConfirmed(key),
         });
-        expectObservable(runEffect(() => resolveDeadLetter$())).toBe('--f-r', {
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('--f-r', {
           f: DeadLetterStoreActions.resolveFailed({
             ...key,
             choice: 'useServer',
@@ -146,7 +146,7 @@ describe('diagnostics effects', () => {
     it('does nothing for a discard click that was not confirmed', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-d', { d: DeadLetterActions.discardClicked(key) });
-        expectObservable(runEffect(() => resolveDeadLetter$())).toBe('--');
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('--');
       });
       expect(resolver.resolve).not.toHaveBeenCalled();
     });
@@ -162,7 +162,7 @@ describe('diagnostics effects', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         answering(cold('---(t|)', { t: true }));
         actions$ = hot('-d', { d: DeadLetterActions.discardClicked(key) });
-        expectObservable(runEffect(() => confirmDiscard$())).toBe('----c', {
+        expectObservable(runEffect(confirmDiscard$)).toBe('----c', {
           c: DiscardDialogActions.discardConfirmed(key),
         });
       });
@@ -173,7 +173,7 @@ describe('diagnostics effects', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         answering(cold('---(f|)', { f: false }));
         actions$ = hot('-dd', { d: DeadLetterActions.discardClicked(key) });
-        expectObservable(runEffect(() => confirmDiscard$())).toBe('-----');
+        expectObservable(runEffect(confirmDiscard$)).toBe('-----');
       });
       expect(dialog.open).toHaveBeenCalledTimes(1);
     });
@@ -187,7 +187,7 @@ describe('diagnostics effects', () => {
           f: DeadLetterStoreActions.resolveFailed({ ...key, choice: 'retry', message: 'nope' }),
           x: DeadLetterActions.retryClicked(key),
         });
-        expectObservable(runEffect(() => resolutionNotices$())).toBe('-s-f--', {
+        expectObservable(runEffect(resolutionNotices$)).toBe('-s-f--', {
           s: DeadLetterStoreActions.resolved({ choice: 'retry', resolution: pending }),
           f: DeadLetterStoreActions.resolveFailed({ ...key, choice: 'retry', message: 'nope' }),
         });
