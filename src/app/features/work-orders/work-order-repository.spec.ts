@@ -1,10 +1,12 @@
 import { TestBed } from '@angular/core/testing';
 import { ReplaySubject, filter, firstValueFrom, map } from 'rxjs';
 import type { ServerRecord } from '../../../../contract/protocol';
-import { LocalDatabase, LocalWriteBlockedError, SyncStore } from '../../sync';
+import { LocalWriteBlockedError, SyncStore } from '../../sync';
 import {
+  conflictResult,
   provideTestLocalDb,
   removeTestLocalDb,
+  serverLine,
   serverWorkOrder,
   TEST_EPOCH,
 } from '../../sync/testing';
@@ -30,11 +32,9 @@ describe('WorkOrderRepository (RxDB)', () => {
 
   afterEach(() => removeTestLocalDb());
 
-  const docs = async (table: 'workOrders' | 'workOrderLines') => {
-    const handle = await TestBed.inject(LocalDatabase).open();
-    const found = await handle.anyTable(table).find().exec();
-    return found.map((doc) => doc.toMutableJSON());
-  };
+  /** What the store still has to sync of a table, local deletions included. */
+  const unsynced = <T extends 'workOrders' | 'workOrderLines'>(table: T) =>
+    firstValueFrom(store.watchUnsynced(table));
 
   it('saves the order and its lines as pending changes, order first', async () => {
     const written: string[] = [];
@@ -49,13 +49,13 @@ describe('WorkOrderRepository (RxDB)', () => {
     subscription.unsubscribe();
 
     expect(written).toEqual(['wo-1', 'l1', 'l2']);
-    const [stored] = await docs('workOrders');
-    expect(stored).toEqual(jasmine.objectContaining({ id: 'wo-1', title: 'Fix the pump' }));
-    expect(stored.syncPending).toBeTrue();
-    const lines = await docs('workOrderLines');
-    expect(lines.map((l) => [l.id, l['workOrderId'], l.syncPending])).toEqual([
-      ['l1', 'wo-1', true],
-      ['l2', 'wo-1', true],
+    const [stored] = await unsynced('workOrders');
+    expect(stored.record).toEqual(jasmine.objectContaining({ id: 'wo-1', title: 'Fix the pump' }));
+    expect([stored.deleted, stored.deadLetter]).toEqual([false, false]);
+    const lines = await unsynced('workOrderLines');
+    expect(lines.map((l) => [l.record.id, l.record.workOrderId, l.deadLetter])).toEqual([
+      ['l1', 'wo-1', false],
+      ['l2', 'wo-1', false],
     ]);
     expect(await firstValueFrom(repository.watch('wo-1'))).toEqual({
       order: workOrder('wo-1', { title: 'Fix the pump' }),
@@ -74,8 +74,8 @@ describe('WorkOrderRepository (RxDB)', () => {
       workOrderLine('l1', 'wo-1'),
     ]);
     // Kept as a pending deletion until the server acknowledges it (rule 3).
-    const removed = (await docs('workOrderLines')).find((l) => l.id === 'l2');
-    expect([removed?.localDeleted, removed?.syncPending]).toEqual([true, true]);
+    const removed = (await unsynced('workOrderLines')).find((l) => l.record.id === 'l2');
+    expect([removed?.deleted, removed?.deadLetter]).toEqual([true, false]);
     const markers = await firstValueFrom(repository.watchMarkers());
     expect(markers.get('wo-1')).toEqual({ marker: 'pending', error: '' });
   });
@@ -159,20 +159,25 @@ describe('WorkOrderRepository (RxDB)', () => {
     expect(await firstValueFrom(store.watchTable('workOrderLines'))).toEqual([]);
     // Pushed before or not (its create may have landed with the answer lost): each is kept as
     // a pending deletion, removed for real once the server applies it (rule 3).
-    const left = [...(await docs('workOrders')), ...(await docs('workOrderLines'))];
-    expect(left.map((doc) => [doc.id, doc.localDeleted, doc.syncPending]).sort()).toEqual([
-      ['l1', true, true],
-      ['l9', true, true],
-      ['wo-1', true, true],
-      ['wo-9', true, true],
+    const left = [...(await unsynced('workOrders')), ...(await unsynced('workOrderLines'))];
+    expect(left.map((u) => [u.record.id, u.deleted, u.deadLetter]).sort()).toEqual([
+      ['l1', true, false],
+      ['l9', true, false],
+      ['wo-1', true, false],
+      ['wo-9', true, false],
     ]);
   });
 
   it('marks dead letters over pending changes', async () => {
     await firstValueFrom(repository.save(draft()));
-    const handle = await TestBed.inject(LocalDatabase).open();
-    const doc = await handle.table('workOrderLines').findOne('l1').exec();
-    await doc!.incrementalPatch({ syncDeadLetter: true, syncError: 'conflict' });
+    // The server answers the line's push with a conflict: it is parked as a dead letter.
+    const changes = await firstValueFrom(store.pendingChanges(10));
+    const lineChange = changes.find((change) => change.id === 'l1')!;
+    await firstValueFrom(
+      store.applyPushResults([
+        conflictResult('workOrderLines', lineChange.changeId, serverLine('l1', 2, 'wo-1')),
+      ]),
+    );
     const markers = await firstValueFrom(repository.watchMarkers());
     expect(markers.get('wo-1')).toEqual({ marker: 'deadLetter', error: 'conflict' });
   });
@@ -182,7 +187,7 @@ describe('WorkOrderRepository (RxDB)', () => {
     await expectAsync(firstValueFrom(repository.save(invalid))).toBeRejectedWithError(
       InvalidWorkOrderError,
     );
-    expect(await docs('workOrders')).toEqual([]);
+    expect(await unsynced('workOrders')).toEqual([]);
   });
 
   it('passes on a write refused during the initial sync, writing nothing', async () => {
@@ -190,6 +195,6 @@ describe('WorkOrderRepository (RxDB)', () => {
     await expectAsync(firstValueFrom(repository.save(draft()))).toBeRejectedWithError(
       LocalWriteBlockedError,
     );
-    expect(await docs('workOrders')).toEqual([]);
+    expect(await unsynced('workOrders')).toEqual([]);
   });
 });
