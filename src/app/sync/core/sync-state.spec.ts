@@ -71,6 +71,6 @@ describe('reduceSyncState', () => {
       { type: 'runStarted', at: 20, run: run('r2') },
       { type: 'runCompleted', at: 30, outcome: outcome('r2', 30, true) },
     ]);
-    expect([state.lastOutcome?.status, state.lastSucceededAt]).toEqual(['failed', 10]);
+    expect([state.lastOutcome?.status, state.lastSyncedAt]).toEqual(['failed', 10]);
   });
 });

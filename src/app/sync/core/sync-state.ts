@@ -40,7 +40,7 @@ export interface SyncState {
   readonly lastOutcome: SyncOutcome | null;
   readonly lastOutcomeAt: number | null;
   /** When the last successful run finished. */
-  readonly lastSucceededAt: number | null;
+  readonly lastSyncedAt: number | null;
 }
 
 export const INITIAL_SYNC_STATE: SyncState = {
@@ -50,7 +50,7 @@ export const INITIAL_SYNC_STATE: SyncState = {
   holds: 0,
   lastOutcome: null,
   lastOutcomeAt: null,
-  lastSucceededAt: null,
+  lastSyncedAt: null,
 };
 
 /**
@@ -131,8 +131,8 @@ export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
         running: state.running?.runId === event.outcome.runId ? null : state.running,
         lastOutcome: event.outcome,
         lastOutcomeAt: event.at,
-        lastSucceededAt:
-          event.outcome.status === 'succeeded' ? event.outcome.finishedAt : state.lastSucceededAt,
+        lastSyncedAt:
+          event.outcome.status === 'succeeded' ? event.outcome.finishedAt : state.lastSyncedAt,
       };
     case 'holdStarted':
       return { ...state, holds: state.holds + 1 };

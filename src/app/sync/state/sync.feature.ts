@@ -4,34 +4,41 @@ import type { RunMarker } from '../lock/run-board';
 import { SyncEngineActions } from './sync.actions';
 import { INITIAL_SYNC_SNAPSHOT, type SyncStateSnapshot } from './sync-snapshot';
 
-/**
- * The sync slice. What runs, waits, progresses and last happened is the coordinator's state, kept
- * as reported (`engine`); the reducer owns only what the coordinator doesn't know: the session,
- * the counts, the other tabs' run, the browser's connectivity and a failed start.
- */
-export interface SyncFeatureState {
+/** What the store owns for a session (the coordinator doesn't know it): reset by each session. */
+interface SessionFields {
   readonly userId: string | null;
   /** Tables this user has not initially synced yet (the gate's work). */
   readonly missingTables: readonly TableName[];
-  /** The coordinator's state (this tab's run, the one request waiting, progress, last outcome). */
-  readonly engine: SyncStateSnapshot;
   /** Why the engine could not start for this session; null once it did. */
   readonly startError: string | null;
-  /** The run that holds the lock in any tab. */
-  readonly lockHolder: RunMarker | null;
   readonly pendingCount: number;
   readonly deadLetterCount: number;
+}
+
+const NO_SESSION: SessionFields = {
+  userId: null,
+  missingTables: [],
+  startError: null,
+  pendingCount: 0,
+  deadLetterCount: 0,
+};
+
+/**
+ * The sync slice. What runs, waits, progresses and last happened is the coordinator's state
+ * (`SyncStateSnapshot`: running, queued, progress, holds, lastOutcome, lastSyncedAt), copied as
+ * reported and never re-derived here; the reducer owns only what the coordinator doesn't know:
+ * the session, the counts, the run any tab holds the lock for and the browser's connectivity.
+ */
+export interface SyncFeatureState extends SyncStateSnapshot, SessionFields {
+  /** The run that holds the lock in any tab. */
+  readonly lockHolder: RunMarker | null;
   readonly online: boolean;
 }
 
 export const initialSyncFeatureState: SyncFeatureState = {
-  userId: null,
-  missingTables: [],
-  engine: INITIAL_SYNC_SNAPSHOT,
-  startError: null,
+  ...INITIAL_SYNC_SNAPSHOT,
+  ...NO_SESSION,
   lockHolder: null,
-  pendingCount: 0,
-  deadLetterCount: 0,
   online: true,
 };
 
@@ -42,13 +49,9 @@ export const syncFeature = createFeature({
   name: 'sync',
   reducer: createReducer(
     initialSyncFeatureState,
-    // A session's store-owned fields start clean; the engine's state stays as the engine reports
-    // it (a new session's coordinator reports its own initial state).
     on(SyncEngineActions.started, (state, { userId, missingTables }): SyncFeatureState => ({
-      ...initialSyncFeatureState,
-      engine: state.engine,
-      online: state.online,
-      lockHolder: state.lockHolder,
+      ...state,
+      ...NO_SESSION,
       userId,
       missingTables,
     })),
@@ -56,16 +59,11 @@ export const syncFeature = createFeature({
       ...state,
       startError: message,
     })),
-    on(SyncEngineActions.stopped, (state): SyncFeatureState => ({
-      ...initialSyncFeatureState,
-      engine: state.engine,
-      online: state.online,
-      lockHolder: state.lockHolder,
-    })),
+    on(SyncEngineActions.stopped, (state): SyncFeatureState => ({ ...state, ...NO_SESSION })),
     on(SyncEngineActions.stateChanged, (state, { state: engine }): SyncFeatureState => {
       const last = engine.lastOutcome;
       const initialDone = last?.kind === 'initial' && last.status === 'succeeded';
-      return { ...state, engine, missingTables: initialDone ? [] : state.missingTables };
+      return { ...state, ...engine, missingTables: initialDone ? [] : state.missingTables };
     }),
     on(SyncEngineActions.countsChanged, (state, { pending, deadLetter }): SyncFeatureState => ({
       ...state,
@@ -82,19 +80,15 @@ export const syncFeature = createFeature({
     })),
   ),
   extraSelectors: ({
-    selectEngine,
+    selectRunning,
+    selectQueued,
     selectStartError,
     selectLockHolder,
+    selectLastOutcome,
     selectPendingCount,
     selectDeadLetterCount,
     selectOnline,
   }) => {
-    const selectRunning = createSelector(selectEngine, (engine) => engine.running);
-    const selectQueued = createSelector(selectEngine, (engine) => engine.queued);
-    const selectProgress = createSelector(selectEngine, (engine) => engine.progress);
-    const selectLastOutcome = createSelector(selectEngine, (engine) => engine.lastOutcome);
-    /** When a sync last succeeded (epoch ms). */
-    const selectLastSyncedAt = createSelector(selectEngine, (engine) => engine.lastSucceededAt);
     /** A run of any tab is syncing, or this tab's run waits for another tab's lock. */
     const selectSyncing = createSelector(
       selectRunning,
@@ -136,15 +130,7 @@ export const syncFeature = createFeature({
         return 'synced';
       },
     );
-    return {
-      selectRunning,
-      selectQueued,
-      selectProgress,
-      selectLastOutcome,
-      selectLastSyncedAt,
-      selectSyncing,
-      selectBadgeState,
-    };
+    return { selectSyncing, selectBadgeState };
   },
 });
 
