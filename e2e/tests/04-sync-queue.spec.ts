@@ -2,8 +2,8 @@ import { describe, overlappingPairs, pulls, pushes, syncRequests } from '../fixt
 import { expect, test } from '../fixtures/test';
 import { DEMO_USERS } from '../pages/login.page';
 import { badgeFrames, toastFrames } from '../support/screen-recorder';
-
-const QUEUED = 'Sync already in progress — your request is queued';
+// The app's own wording, so this test and the toast can't drift apart.
+import { QUEUED_NOTICE } from '../../src/app/sync/state/sync-notices';
 
 test('two quick taps during a sync: one "queued" notice, exactly one more run, never overlapping', async ({
   page,
@@ -34,7 +34,7 @@ test('two quick taps during a sync: one "queued" notice, exactly one more run, n
   const secondTapAt = Date.now();
   await shell.badge.dblclick();
   const thirdTapDoneAt = Date.now();
-  await expect(page.locator('.toast-message', { hasText: QUEUED })).toBeVisible();
+  await expect(page.locator('.toast-message', { hasText: QUEUED_NOTICE })).toBeVisible();
   await shell.expectBadge('synced', 15_000);
 
   // The badge: the run, the waiting request, the queued run, done.
@@ -46,7 +46,7 @@ test('two quick taps during a sync: one "queued" notice, exactly one more run, n
   ).toEqual(['syncing', 'queued', 'syncing', 'synced']);
 
   // Once on screen, for two taps.
-  const toasts = (await toastFrames(page)).filter((t) => t.text === QUEUED);
+  const toasts = (await toastFrames(page)).filter((t) => t.text === QUEUED_NOTICE);
   expect(toasts).toHaveLength(1);
 
   // Two runs: the one in progress and the queued one (nothing pending: a run is one pull).

@@ -1,36 +1,29 @@
-/** The sync engine's public face: features and the app use only what is exported here. */
+/**
+ * The sync engine's public face: the app, the shell, the session and the features use only what
+ * is named here (ESLint keeps them out of sync/*), so the engine's insides can change behind it.
+ * Local data is reached through SyncStore only, the one door to the sync collections: the
+ * database itself is not exported.
+ */
 export { provideSync } from './provide-sync';
+
+// The engine and the local data.
 export { SyncEngine } from './engine/sync-engine';
 export {
   DeadLetterResolver,
   ResolutionUnavailableError,
-  resolveDeadLetter,
   type DeadLetterChoice,
 } from './engine/dead-letter-resolver';
-export { SYNC_API, type SyncApi } from './transport/sync-transport';
-export { SyncBadgeActions, SyncEngineActions } from './state/sync.actions';
-export * from './state/sync.feature';
-export type { OutcomeSummary } from './state/outcome-summary';
-export { SyncBadge } from './ui/sync-badge';
-export {
-  LocalDatabase,
-  LocalRecordNotFoundError,
-  LocalWriteBlockedError,
-  ReadOnlyTableError,
-  SyncStore,
-  type LocalWrite,
-  type RecordPatch,
-  type SyncMeta,
-} from './local';
 export {
   DeadLetterNotFoundError,
+  LocalRecordNotFoundError,
+  LocalWriteBlockedError,
   SyncLog,
+  SyncStore,
   type DeadLetter,
-  type DeadLetterReason,
   type DeadLetterResolution,
-  type ResolutionResult,
   type SyncLogDoc,
   type SyncLogLevel,
+  type UnsyncedRecord,
 } from './local';
 export {
   SyncError,
@@ -40,6 +33,13 @@ export {
   type SyncKind,
   type SyncPhase,
 } from './core';
-export { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER, type SyncConfig } from './sync.tokens';
-export { GateActions, GateDialogActions } from './gate/gate.actions';
-export { selectGateOpen, selectGateView, type GateView } from './gate/gate.feature';
+
+// The store: actions features react to, and the selectors they read.
+export { SyncBadgeActions, SyncEngineActions } from './state/sync.actions';
+export type { OutcomeSummary } from './state/outcome-summary';
+export { selectBadgeState, selectDeadLetterCount, selectPendingCount } from './state/sync.feature';
+export { GateDialogActions } from './gate/gate.actions';
+export { selectGateOpen } from './gate/gate.feature';
+
+// The app bar's badge.
+export { SyncBadge } from './ui/sync-badge';

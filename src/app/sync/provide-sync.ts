@@ -4,6 +4,7 @@ import { provideState } from '@ngrx/store';
 import * as gateEffects from './gate/gate.effects';
 import { gateFeature } from './gate/gate.feature';
 import * as syncEffects from './state/sync.effects';
+import * as syncTriggerEffects from './state/sync-triggers.effects';
 import { syncFeature } from './state/sync.feature';
 import { SYNC_LOG_TO_CONSOLE } from './sync.tokens';
 
@@ -12,7 +13,7 @@ export function provideSync() {
   return makeEnvironmentProviders([
     provideState(syncFeature),
     provideState(gateFeature),
-    provideEffects(syncEffects, gateEffects),
+    provideEffects(syncEffects, syncTriggerEffects, gateEffects),
     { provide: SYNC_LOG_TO_CONSOLE, useValue: isDevMode() },
   ]);
 }

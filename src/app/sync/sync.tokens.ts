@@ -4,7 +4,7 @@
  * swap in a `TestScheduler` or shorter timings.
  */
 import { InjectionToken } from '@angular/core';
-import { asyncScheduler, fromEvent, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, filter, fromEvent, type Observable, type SchedulerLike } from 'rxjs';
 
 /** The clock and timer of every time rule in the engine: debounce, timeouts, watchdog, backoff. */
 export const SYNC_SCHEDULER = new InjectionToken<SchedulerLike>('SYNC_SCHEDULER', {
@@ -53,7 +53,10 @@ export const SYNC_LOG_TO_CONSOLE = new InjectionToken<boolean>('SYNC_LOG_TO_CONS
   factory: () => false,
 });
 
-/** What the engine uses of the browser, so specs can give each engine its own. */
+/**
+ * What the engine and its effects use of the browser, so nothing else reads `window`, `document`
+ * or `navigator` (ESLint enforces it) and specs give each engine a browser of their own.
+ */
 export interface SyncBrowser {
   /** Web Locks; undefined where the browser has none (the engine then locks in-tab only). */
   readonly locks: LockManager | undefined;
@@ -61,6 +64,14 @@ export interface SyncBrowser {
   readonly storage: Storage;
   /** The `storage` events other tabs cause. */
   readonly storageEvents: Observable<StorageEvent>;
+  /** `navigator.onLine` now: `false` can be trusted, `true` only means "maybe". */
+  readonly isOnline: () => boolean;
+  /** The browser's `online` events. */
+  readonly online$: Observable<unknown>;
+  /** The browser's `offline` events. */
+  readonly offline$: Observable<unknown>;
+  /** The page going hidden (another tab, the app minimised, the screen locked). */
+  readonly pageHidden$: Observable<unknown>;
 }
 
 export const SYNC_BROWSER = new InjectionToken<SyncBrowser>('SYNC_BROWSER', {
@@ -69,5 +80,9 @@ export const SYNC_BROWSER = new InjectionToken<SyncBrowser>('SYNC_BROWSER', {
     locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
     storage: localStorage,
     storageEvents: fromEvent<StorageEvent>(window, 'storage'),
+    isOnline: () => navigator.onLine,
+    online$: fromEvent(window, 'online'),
+    offline$: fromEvent(window, 'offline'),
+    pageHidden$: fromEvent(document, 'visibilitychange').pipe(filter(() => document.hidden)),
   }),
 });

@@ -4,7 +4,9 @@ import { Router } from '@angular/router';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import {
   AuthApiActions,
   AuthSessionActions,
@@ -41,16 +43,14 @@ describe('auth effects', () => {
         { provide: Router, useValue: router },
       ],
     });
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
   });
-
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
 
   it('logs in and reports the session', () => {
     scheduler.run(({ hot, cold, expectObservable }) => {
       actions$ = hot('-a', { a: LoginPageActions.logIn({ username: 'alice', password: 'pw' }) });
       api.logIn.and.returnValue(cold('--s|', { s: ALICE_SESSION }));
-      expectObservable(run(() => logIn$())).toBe('---r', {
+      expectObservable(runEffect(logIn$)).toBe('---r', {
         r: AuthApiActions.loginSucceeded({ session: ALICE_SESSION }),
       });
     });
@@ -62,7 +62,7 @@ describe('auth effects', () => {
       const logIn = LoginPageActions.logIn({ username: 'alice', password: 'pw' });
       actions$ = hot('-aa', { a: logIn });
       api.logIn.and.returnValue(cold('---s|', { s: ALICE_SESSION }));
-      expectObservable(run(() => logIn$())).toBe('----r', {
+      expectObservable(runEffect(logIn$)).toBe('----r', {
         r: AuthApiActions.loginSucceeded({ session: ALICE_SESSION }),
       });
     });
@@ -79,7 +79,7 @@ describe('auth effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: LoginPageActions.logIn({ username: 'alice', password: 'x' }) });
         api.logIn.and.returnValue(cold('-#', {}, new HttpErrorResponse({ status })));
-        expectObservable(run(() => logIn$())).toBe('--f', {
+        expectObservable(runEffect(logIn$)).toBe('--f', {
           f: AuthApiActions.loginFailed({ message }),
         });
       });
@@ -90,7 +90,7 @@ describe('auth effects', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const success = AuthApiActions.loginSucceeded({ session: ALICE_SESSION });
       actions$ = hot('-a', { a: success });
-      expectObservable(run(() => persistSession$())).toBe('-a', { a: success });
+      expectObservable(runEffect(persistSession$)).toBe('-a', { a: success });
     });
     expect(persistence.save).toHaveBeenCalledWith(ALICE_SESSION);
     expect(router.navigateByUrl).toHaveBeenCalledWith('/');
@@ -103,7 +103,7 @@ describe('auth effects', () => {
         b: LogoutWarningActions.logOutAnyway(),
       });
       api.logOut.and.returnValues(cold('-(v|)', { v: undefined }), cold('-#'));
-      expectObservable(run(() => logOut$())).toBe('--d---d', {
+      expectObservable(runEffect(logOut$)).toBe('--d---d', {
         d: AuthApiActions.logoutCompleted(),
       });
     });
@@ -116,7 +116,7 @@ describe('auth effects', () => {
         a: UserMenuActions.logOut(),
         b: LogoutWarningActions.cancelled(),
       });
-      expectObservable(run(() => logOut$())).toBe('----');
+      expectObservable(runEffect(logOut$)).toBe('----');
     });
     expect(api.logOut).not.toHaveBeenCalled();
   });
@@ -126,7 +126,7 @@ describe('auth effects', () => {
       const done = AuthApiActions.logoutCompleted();
       const ended = AuthSessionActions.ended({ message: 'Ended.' });
       actions$ = hot('-a-b', { a: done, b: ended });
-      expectObservable(run(() => clearSession$())).toBe('-a-b', { a: done, b: ended });
+      expectObservable(runEffect(clearSession$)).toBe('-a-b', { a: done, b: ended });
     });
     expect(persistence.clear).toHaveBeenCalledTimes(2);
     expect(router.navigateByUrl).toHaveBeenCalledWith('/login');

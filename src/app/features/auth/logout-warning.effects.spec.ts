@@ -4,7 +4,9 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import type { Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import {
   SyncBadgeActions,
   selectDeadLetterCount,
@@ -44,17 +46,16 @@ describe('logout warning effects', () => {
       ],
     });
     store = TestBed.inject(MockStore);
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
   });
 
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
   const logOut = UserMenuActions.logOut();
 
   it('logs out at once when nothing is unsynced', () => {
     given(0);
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-a', { a: logOut });
-      expectObservable(run(() => warnBeforeLogOut$())).toBe('-s', {
+      expectObservable(runEffect(warnBeforeLogOut$)).toBe('-s', {
         s: LogoutWarningActions.skipped(),
       });
     });
@@ -65,7 +66,7 @@ describe('logout warning effects', () => {
     given(4, 0, true);
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-a', { a: logOut });
-      expectObservable(run(() => warnBeforeLogOut$())).toBe('-s', {
+      expectObservable(runEffect(warnBeforeLogOut$)).toBe('-s', {
         s: LogoutWarningActions.skipped(),
       });
     });
@@ -82,7 +83,7 @@ describe('logout warning effects', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: logOut });
         answer('---(r|)', choice);
-        expectObservable(run(() => warnBeforeLogOut$())).toBe('----x', { x: expected });
+        expectObservable(runEffect(warnBeforeLogOut$)).toBe('----x', { x: expected });
       });
       expect(dialog.open).toHaveBeenCalledOnceWith(
         LogoutWarningDialog,
@@ -96,7 +97,7 @@ describe('logout warning effects', () => {
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-aa', { a: logOut });
       answer('---(r|)', 'logOut');
-      expectObservable(run(() => warnBeforeLogOut$())).toBe('----x', {
+      expectObservable(runEffect(warnBeforeLogOut$)).toBe('----x', {
         x: LogoutWarningActions.logOutAnyway(),
       });
     });
@@ -110,7 +111,7 @@ describe('logout warning effects', () => {
         b: LogoutWarningActions.cancelled(),
         c: LogoutWarningActions.logOutAnyway(),
       });
-      expectObservable(run(() => syncFirst$())).toBe('-s', {
+      expectObservable(runEffect(syncFirst$)).toBe('-s', {
         s: SyncBadgeActions.syncRequested(),
       });
     });

@@ -3,7 +3,9 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { ToastrService } from 'ngx-toastr';
 import type { Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import { SyncEngineActions } from '../../sync';
 import { resyncNotice$ } from './catalog.effects';
 import { outcome } from './catalog.feature.spec';
@@ -18,16 +20,15 @@ describe('catalog effects', () => {
     TestBed.configureTestingModule({
       providers: [provideMockActions(() => actions$), { provide: ToastrService, useValue: toastr }],
     });
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
   });
 
-  const run = () => TestBed.runInInjectionContext(() => resyncNotice$());
   const completed = (o = outcome()) => SyncEngineActions.runCompleted({ outcome: o });
 
   it('says when master data was downloaded again', () => {
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-a', { a: completed() });
-      expectObservable(run()).toBe('-a', { a: completed() });
+      expectObservable(runEffect(resyncNotice$)).toBe('-a', { a: completed() });
     });
     expect(toastr.success).toHaveBeenCalledOnceWith(
       'Customers and products were downloaded again.',
@@ -38,7 +39,7 @@ describe('catalog effects', () => {
     const failed = completed(outcome({ status: 'failed', message: 'Server unreachable' }));
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-a', { a: failed });
-      expectObservable(run()).toBe('-a', { a: failed });
+      expectObservable(runEffect(resyncNotice$)).toBe('-a', { a: failed });
     });
     expect(toastr.error).toHaveBeenCalledOnceWith(
       'Re-syncing master data failed: Server unreachable. The lists keep their last data; ' +
@@ -54,7 +55,7 @@ describe('catalog effects', () => {
         a: completed(outcome({ kind: 'manual' })),
         b: completed(outcome({ status: 'skipped' })),
       });
-      expectObservable(run()).toBe('----');
+      expectObservable(runEffect(resyncNotice$)).toBe('----');
     });
     expect(toastr.success).not.toHaveBeenCalled();
     expect(toastr.error).not.toHaveBeenCalled();

@@ -1,12 +1,15 @@
 import type { WorkOrderWithLines } from './work-order-repository';
 import { buildDraft, lineValue, orderValue, type ShownOrder } from './work-order-form.model';
 import { addToNotice, mergeStored, noticeText } from './work-order-form.merge';
-import { line, order } from './work-orders.testing';
+import { workOrder, workOrderLine } from '../../../testing/records';
 
 /** The record as B opened it in the form. */
 const OPENED: WorkOrderWithLines = {
-  order: order('wo-1', { title: 'Pump', status: 'open', notes: 'Gate code 12' }),
-  lines: [line('l1', 'wo-1', { quantity: 2 }), line('l2', 'wo-1', { note: 'left' })],
+  order: workOrder('wo-1', { title: 'Pump', status: 'open', notes: 'Gate code 12' }),
+  lines: [
+    workOrderLine('l1', 'wo-1', { quantity: 2 }),
+    workOrderLine('l2', 'wo-1', { note: 'left' }),
+  ],
 };
 
 function shownAsOpened(): ShownOrder {
@@ -60,8 +63,8 @@ describe('work-order form: a change stored while the form is open', () => {
     const merged = mergeStored(
       OPENED,
       stored({}, [
-        line('l1', 'wo-1', { quantity: 7 }),
-        line('l2', 'wo-1', { note: 'middle', productId: 'p2' }),
+        workOrderLine('l1', 'wo-1', { quantity: 7 }),
+        workOrderLine('l2', 'wo-1', { note: 'middle', productId: 'p2' }),
       ]),
       input,
     );
@@ -77,7 +80,7 @@ describe('work-order form: a change stored while the form is open', () => {
     const [first, second] = shownAsOpened().lines;
     const mine = { id: 'mine', productId: 'p1', quantity: 1, note: '' };
     const input = { ...shownAsOpened(), lines: [first!, { ...second!, quantity: 9 }, mine] };
-    const merged = mergeStored(OPENED, stored({}, [line('l3', 'wo-1')]), input);
+    const merged = mergeStored(OPENED, stored({}, [workOrderLine('l3', 'wo-1')]), input);
     expect(merged.lines.map((l) => l.id)).toEqual(['l2', 'mine', 'l3']);
     expect(merged.changed).toEqual(['Line 1 removed', 'Line 2 removed', 'Line 3 added']);
     expect(merged.kept).toEqual(['Line 2']);
@@ -87,7 +90,7 @@ describe('work-order form: a change stored while the form is open', () => {
     const [, second] = shownAsOpened().lines;
     const merged = mergeStored(
       OPENED,
-      stored({}, [line('l1', 'wo-1', { quantity: 3 }), OPENED.lines[1]!]),
+      stored({}, [workOrderLine('l1', 'wo-1', { quantity: 3 }), OPENED.lines[1]!]),
       { ...shownAsOpened(), lines: [second!] },
     );
     expect(merged.lines).toEqual([second!]);

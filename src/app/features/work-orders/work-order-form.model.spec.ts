@@ -10,7 +10,7 @@ import {
   toLine,
   toWorkOrder,
 } from './work-order-form.model';
-import { line, order } from './work-orders.testing';
+import { workOrder, workOrderLine } from '../../../testing/records';
 
 describe('work-order form model', () => {
   it('accepts only real yyyy-mm-dd dates, and nothing', () => {
@@ -53,8 +53,11 @@ describe('work-order form model', () => {
 
   describe('the save (only what the user changed)', () => {
     const opened = {
-      order: order('wo-1', { title: 'Pump', status: 'open', notes: 'Gate code 12 ' }),
-      lines: [line('l1', 'wo-1', { quantity: 2 }), line('l2', 'wo-1', { note: 'left' })],
+      order: workOrder('wo-1', { title: 'Pump', status: 'open', notes: 'Gate code 12 ' }),
+      lines: [
+        workOrderLine('l1', 'wo-1', { quantity: 2 }),
+        workOrderLine('l2', 'wo-1', { note: 'left' }),
+      ],
     };
     const shownAsOpened = () => ({
       order: orderValue(opened.order),
@@ -63,13 +66,13 @@ describe('work-order form model', () => {
 
     it('writes a new order whole, with all its lines', () => {
       const shown = {
-        order: orderValue(order('x', { title: 'New' })),
-        lines: [lineValue(line('n', 'x'))],
+        order: orderValue(workOrder('x', { title: 'New' })),
+        lines: [lineValue(workOrderLine('n', 'x'))],
       };
       const draft = buildDraft('wo-9', null, shown);
-      expect(draft.order).toEqual(order('wo-9', { title: 'New' }));
+      expect(draft.order).toEqual(workOrder('wo-9', { title: 'New' }));
       expect(draft.orderChanges).toBeNull();
-      expect(draft.newLines).toEqual([line('n', 'wo-9')]);
+      expect(draft.newLines).toEqual([workOrderLine('n', 'wo-9')]);
       expect(hasChanges(draft)).toBeTrue();
     });
 
@@ -101,9 +104,11 @@ describe('work-order form model', () => {
         lines: [{ ...first!, quantity: 5 }, added],
       });
       expect(draft.orderChanges).toEqual({});
-      expect(draft.newLines).toEqual([line('l3', 'wo-1', { productId: 'p2', quantity: 1 })]);
+      expect(draft.newLines).toEqual([
+        workOrderLine('l3', 'wo-1', { productId: 'p2', quantity: 1 }),
+      ]);
       expect(draft.changedLines).toEqual([
-        { line: line('l1', 'wo-1', { quantity: 5 }), changes: { quantity: 5 } },
+        { line: workOrderLine('l1', 'wo-1', { quantity: 5 }), changes: { quantity: 5 } },
       ]);
       expect(draft.removedLineIds).toEqual(['l2']);
     });

@@ -13,11 +13,15 @@ import { WorkOrderFormPage } from './work-order-form.page';
 import { WorkOrderRepository, type WorkOrderWithLines } from './work-order-repository';
 import { WorkOrderFormActions } from './work-orders.actions';
 import { initialWorkOrdersState, type WorkOrdersState } from './work-orders.feature';
-import { CUSTOMERS, PRODUCTS, line, order } from './work-orders.testing';
+import { workOrder, workOrderLine } from '../../../testing/records';
+import { CUSTOMERS, PRODUCTS } from './work-orders.testing';
 
 const STORED: WorkOrderWithLines = {
-  order: order('wo-1', { title: 'Fix the pump', customerId: 'c2', scheduledFor: '2026-12-01' }),
-  lines: [line('l1', 'wo-1', { productId: 'p1' }), line('l2', 'wo-1', { productId: 'p2' })],
+  order: workOrder('wo-1', { title: 'Fix the pump', customerId: 'c2', scheduledFor: '2026-12-01' }),
+  lines: [
+    workOrderLine('l1', 'wo-1', { productId: 'p1', quantity: 2 }),
+    workOrderLine('l2', 'wo-1', { productId: 'p2' }),
+  ],
 };
 
 describe('WorkOrderFormPage', () => {

@@ -19,7 +19,7 @@ import {
   type WorkOrder,
   type WorkOrderLine,
 } from '../../../../contract/tables';
-import { LocalDatabase, LocalRecordNotFoundError, SyncStore, type SyncMeta } from '../../sync';
+import { LocalRecordNotFoundError, SyncStore, type UnsyncedRecord } from '../../sync';
 import type { WorkOrderDraft } from './work-orders.actions';
 
 /** A row's sync state: an unpushed local change, or one the server keeps refusing. */
@@ -45,17 +45,14 @@ export class InvalidWorkOrderError extends Error {
   }
 }
 
-const MARKED = { $or: [{ syncPending: true }, { syncDeadLetter: true }] };
-
 /**
- * The work-order feature's door to local data. Writes go through SyncStore (which marks them
- * pending and triggers the push); only the per-row sync markers are read from RxDB directly,
- * because `watchTable` strips the metadata they come from.
+ * The work-order feature's door to local data, all of it through SyncStore (the only door to the
+ * sync collections): writes (which it marks pending and pushes soon), live reads, and the
+ * records still to sync behind the per-row markers.
  */
 @Injectable({ providedIn: 'root' })
 export class WorkOrderRepository {
   private readonly store = inject(SyncStore);
-  private readonly database = inject(LocalDatabase);
 
   watchWorkOrders(): Observable<WorkOrder[]> {
     return this.store.watchTable('workOrders', { sort: [{ id: 'asc' }] });
@@ -74,25 +71,21 @@ export class WorkOrderRepository {
    * lines included: their deletion is a change the server has not seen yet.
    */
   watchMarkers(): Observable<ReadonlyMap<string, MarkerInfo>> {
-    return this.database.handle$.pipe(
-      // switchMap: a read; the handle emits once.
-      switchMap((handle) =>
-        combineLatest([
-          handle.table('workOrders').find({ selector: MARKED }).$,
-          handle.table('workOrderLines').find({ selector: MARKED }).$,
-        ]),
-      ),
+    return combineLatest([
+      this.store.watchUnsynced('workOrders'),
+      this.store.watchUnsynced('workOrderLines'),
+    ]).pipe(
       map(([orders, lines]) => {
         const markers = new Map<string, MarkerInfo>();
-        const mark = (id: string, doc: SyncMeta) => {
+        const mark = (id: string, unsynced: UnsyncedRecord<unknown>) => {
           if (markers.get(id)?.marker === 'deadLetter') return;
           markers.set(id, {
-            marker: doc.syncDeadLetter ? 'deadLetter' : 'pending',
-            error: doc.syncError,
+            marker: unsynced.deadLetter ? 'deadLetter' : 'pending',
+            error: unsynced.error,
           });
         };
-        for (const order of orders) if (!order.localDeleted) mark(order.id, order);
-        for (const line of lines) mark(line.workOrderId, line);
+        for (const order of orders) if (!order.deleted) mark(order.record.id, order);
+        for (const line of lines) mark(line.record.workOrderId, line);
         return markers;
       }),
     );

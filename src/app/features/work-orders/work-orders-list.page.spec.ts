@@ -10,7 +10,8 @@ import type { WorkOrder } from '../../../../contract/tables';
 import { WorkOrderRepository, type MarkerInfo } from './work-order-repository';
 import { WorkOrdersListPage } from './work-orders-list.page';
 import { workOrdersFeature } from './work-orders.feature';
-import { CUSTOMERS, order } from './work-orders.testing';
+import { workOrder } from '../../../testing/records';
+import { CUSTOMERS } from './work-orders.testing';
 
 describe('WorkOrdersListPage', () => {
   let orders: BehaviorSubject<WorkOrder[]>;
@@ -18,9 +19,9 @@ describe('WorkOrdersListPage', () => {
 
   async function render() {
     orders = new BehaviorSubject([
-      order('wo-1', { title: 'Replace filter', customerId: 'c1', status: 'open' }),
-      order('wo-2', { title: 'Inspect valve', customerId: 'c2', status: 'done' }),
-      order('wo-3', { title: 'Annual check', customerId: 'c2', status: 'open' }),
+      workOrder('wo-1', { title: 'Replace filter', customerId: 'c1', status: 'open' }),
+      workOrder('wo-2', { title: 'Inspect valve', customerId: 'c2', status: 'done' }),
+      workOrder('wo-3', { title: 'Annual check', customerId: 'c2', status: 'open' }),
     ]);
     markers = new BehaviorSubject<ReadonlyMap<string, MarkerInfo>>(
       new Map([

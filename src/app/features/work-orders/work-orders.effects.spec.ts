@@ -5,7 +5,9 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { ToastrService } from 'ngx-toastr';
 import type { Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import { LocalWriteBlockedError } from '../../sync';
 import { DeleteWorkOrderDialog } from './delete-work-order.dialog';
 import { WorkOrderRepository } from './work-order-repository';
@@ -44,10 +46,9 @@ describe('work-order effects', () => {
         { provide: ToastrService, useValue: toastr },
       ],
     });
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
   });
 
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
   const saveRequested = WorkOrderFormActions.saveRequested({ draft: draft() });
   const saved = WorkOrdersLocalActions.saveSucceeded({
     id: 'wo-1',
@@ -61,7 +62,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: saveRequested });
         repository.save.and.returnValue(cold('--(v|)', { v: true }));
-        expectObservable(run(() => save$())).toBe('---s', { s: saved });
+        expectObservable(runEffect(save$)).toBe('---s', { s: saved });
       });
       expect(repository.save).toHaveBeenCalledOnceWith(draft());
     });
@@ -71,7 +72,7 @@ describe('work-order effects', () => {
         actions$ = hot('-aa', { a: saveRequested });
         const write = cold('--(v|)', { v: true });
         repository.save.and.returnValue(write);
-        expectObservable(run(() => save$())).toBe('---s-s', { s: saved });
+        expectObservable(runEffect(save$)).toBe('---s-s', { s: saved });
         expectSubscriptions(write.subscriptions).toBe(['-^-!', '---^-!']);
       });
     });
@@ -81,7 +82,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: WorkOrderFormActions.saveRequested({ draft: edit }) });
         repository.save.and.returnValue(cold('-(v|)', { v: false }));
-        expectObservable(run(() => save$())).toBe('--s', {
+        expectObservable(runEffect(save$)).toBe('--s', {
           s: WorkOrdersLocalActions.saveSucceeded({
             id: 'wo-1',
             title: 'Fix the pump',
@@ -96,7 +97,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: saveRequested });
         repository.save.and.returnValue(cold('-#', {}, new LocalWriteBlockedError('workOrders')));
-        expectObservable(run(() => save$())).toBe('--f', {
+        expectObservable(runEffect(save$)).toBe('--f', {
           f: WorkOrdersLocalActions.saveFailed({
             message:
               'The work order could not be saved yet: the first download of your data is still ' +
@@ -109,7 +110,7 @@ describe('work-order effects', () => {
     it('ignores other actions', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: WorkOrdersListActions.searchChanged({ search: 'x' }) });
-        expectObservable(run(() => save$())).toBe('--');
+        expectObservable(runEffect(save$)).toBe('--');
       });
       expect(repository.save).not.toHaveBeenCalled();
     });
@@ -128,7 +129,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: requested });
         answer('--(r|)', true);
-        expectObservable(run(() => confirmDelete$())).toBe('---c', {
+        expectObservable(runEffect(confirmDelete$)).toBe('---c', {
           c: DeleteWorkOrderDialogActions.confirmed({ id: 'wo-1', title: 'Pump' }),
         });
       });
@@ -142,7 +143,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-aa', { a: requested });
         answer('--(r|)', undefined);
-        expectObservable(run(() => confirmDelete$())).toBe('---c', {
+        expectObservable(runEffect(confirmDelete$)).toBe('---c', {
           c: DeleteWorkOrderDialogActions.cancelled(),
         });
       });
@@ -157,7 +158,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: confirmed });
         repository.delete.and.returnValue(cold('-(v|)', { v: undefined }));
-        expectObservable(run(() => delete$())).toBe('--d', {
+        expectObservable(runEffect(delete$)).toBe('--d', {
           d: WorkOrdersLocalActions.deleteSucceeded({ id: 'wo-1', title: 'Pump' }),
         });
       });
@@ -168,7 +169,7 @@ describe('work-order effects', () => {
       scheduler.run(({ hot, cold, expectObservable }) => {
         actions$ = hot('-a', { a: confirmed });
         repository.delete.and.returnValue(cold('-#', {}, new Error('disk full')));
-        expectObservable(run(() => delete$())).toBe('--f', {
+        expectObservable(runEffect(delete$)).toBe('--f', {
           f: WorkOrdersLocalActions.deleteFailed({
             message:
               'The work order could not be deleted on this device (disk full). Your input is kept.',
@@ -180,7 +181,7 @@ describe('work-order effects', () => {
     it('does nothing when the delete was cancelled', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: DeleteWorkOrderDialogActions.cancelled() });
-        expectObservable(run(() => delete$())).toBe('--');
+        expectObservable(runEffect(delete$)).toBe('--');
       });
       expect(repository.delete).not.toHaveBeenCalled();
     });
@@ -191,7 +192,7 @@ describe('work-order effects', () => {
       const failed = WorkOrdersLocalActions.saveFailed({ message: 'no' });
       const deleted = WorkOrdersLocalActions.deleteSucceeded({ id: 'wo-1', title: 'Pump' });
       actions$ = hot('-a-b-c', { a: saved, b: failed, c: deleted });
-      expectObservable(run(() => backToList$())).toBe('-a---c', { a: saved, c: deleted });
+      expectObservable(runEffect(backToList$)).toBe('-a---c', { a: saved, c: deleted });
     });
     expect(router.navigateByUrl).toHaveBeenCalledTimes(2);
     expect(router.navigateByUrl).toHaveBeenCalledWith('/work-orders');
@@ -202,7 +203,7 @@ describe('work-order effects', () => {
       const failed = WorkOrdersLocalActions.saveFailed({ message: 'Not now.' });
       const other = WorkOrdersListActions.searchChanged({ search: 'x' });
       actions$ = hot('-a-b-c', { a: saved, b: failed, c: other });
-      expectObservable(run(() => notices$())).toBe('-a-b', { a: saved, b: failed });
+      expectObservable(runEffect(notices$)).toBe('-a-b', { a: saved, b: failed });
     });
     expect(toastr.success).toHaveBeenCalledOnceWith('“Fix the pump” saved. It syncs on its own.');
     expect(toastr.error).toHaveBeenCalledOnceWith('Not now.', undefined, { timeOut: 10_000 });
@@ -217,7 +218,7 @@ describe('work-order effects', () => {
         changed: false,
       });
       actions$ = hot('-a', { a: unchanged });
-      expectObservable(run(() => notices$())).toBe('-a', { a: unchanged });
+      expectObservable(runEffect(notices$)).toBe('-a', { a: unchanged });
     });
     expect(toastr.info).toHaveBeenCalledOnceWith('Nothing to save: “Pump” has no changes.');
     expect(toastr.success).not.toHaveBeenCalled();

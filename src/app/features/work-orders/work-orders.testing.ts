@@ -1,4 +1,5 @@
-import type { Customer, Product, WorkOrder, WorkOrderLine } from '../../../../contract/tables';
+import type { Customer, Product } from '../../../../contract/tables';
+import { workOrder, workOrderLine } from '../../../testing/records';
 import type { WorkOrderDraft } from './work-orders.actions';
 
 /** Spec fixtures shared by the work-order specs. */
@@ -12,19 +13,11 @@ export const PRODUCTS: Product[] = [
   { id: 'p2', sku: 'VLV-2', name: 'Valve', unit: 'pcs', unitPrice: 40 },
 ];
 
-export function order(id: string, overrides: Partial<WorkOrder> = {}): WorkOrder {
-  return { id, title: `Order ${id}`, customerId: 'c1', status: 'open', ...overrides };
-}
-
-export function line(id: string, workOrderId: string, overrides: Partial<WorkOrderLine> = {}) {
-  return { id, workOrderId, productId: 'p1', quantity: 2, ...overrides } as WorkOrderLine;
-}
-
 export function draft(overrides: Partial<WorkOrderDraft> = {}): WorkOrderDraft {
   return {
-    order: order('wo-1', { title: 'Fix the pump' }),
+    order: workOrder('wo-1', { title: 'Fix the pump' }),
     orderChanges: null,
-    newLines: [line('l1', 'wo-1')],
+    newLines: [workOrderLine('l1', 'wo-1')],
     changedLines: [],
     removedLineIds: [],
     ...overrides,

@@ -37,33 +37,21 @@ export type BackoffStep<T> =
 /**
  * Resubscribes to the source after a transient error, waiting `delays[n - 1]` before retry `n`;
  * gives up (rethrows) after the last delay, or at once for an error that isn't transient (a 401
- * ends the session: retrying it would only hide that). Built on `retry({ count, delay })`.
+ * ends the session: retrying it would only hide that). Built on `retry({ count, delay })`. The
+ * waits are made visible: emits `{ type: 'retrying', notice }` when a retry is scheduled (the
+ * initial-sync dialog shows it) and `{ type: 'value', value }` for the source's values.
  *
  * ```
  * source (fails at once each time):   #
  * subscriptions:                      ^ 2s ^ 5s ^ 15s ^
- * result:                             ---------------------#   (error at 22 s)
+ * result:                             r 2s r 5s r 15s #   (r: retrying; the error at 22 s)
+ *
+ * source (fails, then succeeds):      #  ...  --a|
+ * result:                             r 2s    --v|        (v: the value a)
  * ```
  *
  * ```ts
- * initialSync$.pipe(retryWithBackoff(DEFAULT_RETRY_DELAYS_MS, isTransientSyncError, scheduler));
- * ```
- */
-export function retryWithBackoff<T>(
-  delays: readonly number[] = DEFAULT_RETRY_DELAYS_MS,
-  isTransient: (error: unknown) => boolean = isTransientSyncError,
-  scheduler: SchedulerLike = asyncScheduler,
-): MonoTypeOperatorFunction<T> {
-  return retryOn(delays, isTransient, scheduler, () => undefined);
-}
-
-/**
- * `retryWithBackoff`, with the waits made visible: emits `{ type: 'retrying', notice }` when a
- * retry is scheduled and `{ type: 'value', value }` for the source's values.
- *
- * ```
- * source (fails, then succeeds):  #  ...  --a|
- * result:                         r 2s    --v|        r = retrying (attempt 1 of 3), v = value a
+ * initialSync$.pipe(retryWithBackoffNotices([2000, 5000, 15000], isTransientSyncError, scheduler));
  * ```
  */
 export function retryWithBackoffNotices<T>(

@@ -1,5 +1,6 @@
-import { filter, ignoreElements, map, Observable } from 'rxjs';
+import { filter, firstValueFrom, ignoreElements, map, Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 import { createSyncTestbed, SyncTestbed } from '../testing';
 import { SyncError } from './sync-error';
@@ -17,7 +18,7 @@ describe('createSyncCoordinator: initial sync, holds, watchdog and teardown', ()
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('runs an initial request at once, without the debounce, with its tables', () => {
@@ -146,9 +147,9 @@ describe('createSyncCoordinator: initial sync, holds, watchdog and teardown', ()
     });
   });
 
-  it('rejects the promise helper with an aborted error on destroy instead of leaving it hanging', async () => {
+  it('rejects a request awaited as a promise with an aborted error on destroy, never hanging', async () => {
     const bed = createSyncTestbed(new TestScheduler(() => undefined));
-    const pending = bed.coordinator.requestAsPromise({ kind: 'manual' });
+    const pending = firstValueFrom(bed.coordinator.request({ kind: 'manual' }));
     bed.coordinator.destroy();
     await expectAsync(pending).toBeRejectedWith(jasmine.objectContaining({ kind: 'aborted' }));
   });

@@ -1,5 +1,6 @@
 import { filter, map } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 import { createSyncTestbed } from '../testing';
 import { SyncError } from './sync-error';
@@ -12,7 +13,7 @@ describe('createSyncCoordinator: runs and merging', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('runs a single request after the 500 ms debounce: lock, push, then pull', () => {

@@ -10,7 +10,6 @@ import {
   EMPTY,
   filter,
   first,
-  firstValueFrom,
   from,
   ignoreElements,
   map,
@@ -57,7 +56,6 @@ export interface SyncCoordinator {
    * `SyncError('aborted')` when the coordinator is (or gets) destroyed.
    */
   request(trigger: SyncTrigger): Observable<SyncOutcome>;
-  requestAsPromise(trigger: SyncTrigger): Promise<SyncOutcome>;
   /**
    * Holds regular runs until `release` emits or completes: requests merge into the one waiting
    * request and run when the last hold ends. An `initial` request is not held.
@@ -98,7 +96,7 @@ export function createSyncCoordinator(
 
   const emit = (event: SyncEvent): void => {
     const next = reduceSyncState(state.value, event);
-    // Progress and log-only events leave the state as it was: don't wake every subscriber.
+    // Log-only events leave the state as it was: don't wake every subscriber.
     if (next !== state.value) state.next(next);
     try {
       ports.log?.(toLogEntry(event, tabId));
@@ -220,7 +218,6 @@ export function createSyncCoordinator(
     state$: state.asObservable(),
     events$: events.asObservable(),
     request,
-    requestAsPromise: (trigger) => firstValueFrom(request(trigger)),
     holdUntil,
     cooldown: (ms) => holdUntil(timer(ms, scheduler)),
     snapshot: () => state.value,

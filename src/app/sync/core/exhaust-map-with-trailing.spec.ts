@@ -13,7 +13,8 @@ import {
   timer,
 } from 'rxjs';
 import { finalize, map, mergeMap, take, takeWhile, tap, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 import { exhaustMapWithTrailing } from './exhaust-map-with-trailing';
 
@@ -34,7 +35,7 @@ describe('exhaustMapWithTrailing', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   describe('under TestScheduler.run', () => {

@@ -1,18 +1,20 @@
-import { TestScheduler } from 'rxjs/testing';
+import { NEVER } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
 
-import { failAfter, failAfterSilence } from './fail-after';
+import { createTestScheduler } from '../../../testing/test-scheduler';
+import { failAfterSilence } from './fail-after';
 
-describe('failAfter', () => {
+describe('failAfterSilence without activity: a deadline on the whole stream', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('passes a source that finishes in time through untouched', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-b|');
-      expectObservable(source.pipe(failAfter(2000, () => 'late'))).toBe('-a-b|');
+      expectObservable(source.pipe(failAfterSilence(2000, NEVER, () => 'late'))).toBe('-a-b|');
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
@@ -21,7 +23,7 @@ describe('failAfter', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('500ms a 999ms b 999ms c|');
       const expected = '   500ms a 999ms b 499ms #';
-      expectObservable(source.pipe(failAfter(2000, () => 'late'))).toBe(
+      expectObservable(source.pipe(failAfterSilence(2000, NEVER, () => 'late'))).toBe(
         expected,
         undefined,
         'late',
@@ -33,7 +35,11 @@ describe('failAfter', () => {
   it('errors a never-ending source at the deadline', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-');
-      expectObservable(source.pipe(failAfter(2000, () => 'late'))).toBe('2s #', undefined, 'late');
+      expectObservable(source.pipe(failAfterSilence(2000, NEVER, () => 'late'))).toBe(
+        '2s #',
+        undefined,
+        'late',
+      );
       expectSubscriptions(source.subscriptions).toBe('^ 1999ms !');
     });
   });
@@ -41,7 +47,7 @@ describe('failAfter', () => {
   it('forwards a source error and cancels the deadline', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const made: string[] = [];
-      const result = cold('--#').pipe(failAfter(2000, () => made.push('late')));
+      const result = cold('--#').pipe(failAfterSilence(2000, NEVER, () => made.push('late')));
       expectObservable(result).toBe('--#');
       testScheduler.flush();
       expect(made).toEqual([]);
@@ -51,7 +57,9 @@ describe('failAfter', () => {
   it('tears the source down on early unsubscription', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('--a--b--|');
-      expectObservable(source.pipe(failAfter(2000, () => 'late')), '---!').toBe('--a');
+      expectObservable(source.pipe(failAfterSilence(2000, NEVER, () => 'late')), '---!').toBe(
+        '--a',
+      );
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
@@ -61,7 +69,7 @@ describe('failAfterSilence', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('never fails a source that keeps showing activity, however long it runs', () => {

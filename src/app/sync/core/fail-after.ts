@@ -1,45 +1,28 @@
 import {
   asyncScheduler,
   MonoTypeOperatorFunction,
-  NEVER,
   Observable,
   SchedulerLike,
   Subscription,
 } from 'rxjs';
 
 /**
- * A deadline on the whole stream (not per value, as `timeout({ each })` is): if the source hasn't
- * finished `dueMs` after subscription, it is unsubscribed and the result errors with `makeError()`.
- * The source is torn down BEFORE the error is forwarded, so a lock held by the source is already
- * free when the error handler runs (the watchdog, built on failAfterSilence, relies on that).
- *
- * ```
- * source:        --a--b--c--d--|
- * failAfter(7):  --a--b-#            (source unsubscribed at 7, then the error)
- * ```
- *
- * ```ts
- * request$.pipe(failAfter(30_000, () => SyncError.timeout('no answer'), scheduler));
- * ```
- */
-export function failAfter<T>(
-  dueMs: number,
-  makeError: () => unknown,
-  scheduler: SchedulerLike = asyncScheduler,
-): MonoTypeOperatorFunction<T> {
-  // A deadline that no activity ever restarts.
-  return failAfterSilence<T>(dueMs, NEVER, makeError, scheduler);
-}
-
-/**
- * Like `failAfter`, but the deadline restarts whenever `activity` emits: the source fails only
- * after `dueMs` of SILENCE. The sync watchdog uses it, so a long initial sync that keeps writing
- * pages is never aborted for its length, while a stuck one (no progress) still is.
+ * A deadline that restarts whenever `activity` emits: if the source hasn't finished after `dueMs`
+ * of SILENCE, it is unsubscribed and the result errors with `makeError()`. With an `activity`
+ * that never emits (`NEVER`) it is a deadline on the whole stream (not per value, as
+ * `timeout({ each })` is). The sync watchdog uses it, so a long initial sync that keeps writing
+ * pages is never aborted for its length, while a stuck one (no progress) still is. The source is
+ * torn down BEFORE the error is forwarded, so a lock held by the source is already free when the
+ * error handler runs (the watchdog relies on that).
  *
  * ```
  * activity:  ---a-----a---------------
  * source:    -------------------------   (never ends by itself)
  * result:    ------------------#         (dueMs after the last `a`)
+ * ```
+ *
+ * ```ts
+ * run$.pipe(failAfterSilence(120_000, progress$, () => SyncError.timeout('stuck'), scheduler));
  * ```
  */
 export function failAfterSilence<T>(

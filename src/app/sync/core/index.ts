@@ -1,9 +1,8 @@
 // The sync engine's framework-free core: no Angular, RxDB or DOM in here (adapters live elsewhere).
 export { exhaustMapWithTrailing } from './exhaust-map-with-trailing';
-export { failAfter, failAfterSilence } from './fail-after';
+export { failAfterSilence } from './fail-after';
 export {
   DEFAULT_RETRY_DELAYS_MS,
-  retryWithBackoff,
   retryWithBackoffNotices,
   type BackoffStep,
   type RetryNotice,
@@ -16,6 +15,7 @@ export {
 } from './coordinator';
 export { createInMemoryLock, whileLeased, type InMemorySyncLock, type LockSnapshot } from './lock';
 export { KIND_STRENGTH, mergePlans, planFor } from './plan';
+export { countProgress, foldProgress } from './progress';
 export { runPlan, type RunDeps } from './run';
 export { isTransientSyncError, SyncError, toSyncError, type SyncErrorKind } from './sync-error';
 export { toLogEntry } from './sync-log';

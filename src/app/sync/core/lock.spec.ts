@@ -1,8 +1,8 @@
 import { EMPTY, NEVER, Subject, switchMap, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 
 import { createInMemoryLock, whileLeased } from './lock';
 import { LockHolder } from './types';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 const holder = (runId: string): LockHolder => ({
   runId,
@@ -29,7 +29,7 @@ describe('createInMemoryLock', () => {
   });
 
   it('stamps the lease with the scheduler clock', () => {
-    const testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const testScheduler = createTestScheduler();
     testScheduler.run(({ cold, expectObservable }) => {
       const lock = createInMemoryLock(testScheduler);
       const first = lock.acquire(holder('a'));

@@ -15,18 +15,17 @@ import {
 
 import { failAfterSilence } from './fail-after';
 import { whileLeased } from './lock';
+import { countProgress, foldProgress } from './progress';
 import { SyncEvent } from './sync-state';
 import { SyncError, toSyncError } from './sync-error';
 import {
   FailureReason,
   PhaseProgress,
   RunContext,
-  RunCounts,
   RunOutcome,
   RunPlan,
   SyncPhase,
   SyncPorts,
-  TableCount,
 } from './types';
 
 export interface RunDeps {
@@ -64,7 +63,7 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
       tabId: deps.tabId,
       startedAt,
     };
-    const tally = createTally();
+    let progress: readonly PhaseProgress[] = [];
     // Every phase start and progress report proves the run is alive: the watchdog measures
     // silence, not length, so a long initial sync that keeps writing pages is never aborted.
     const activity = new Subject<void>();
@@ -78,10 +77,10 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
         return ports.phases[name](context);
       }).pipe(
         tap({
-          next: (progress) => {
+          next: (report) => {
             activity.next();
-            tally.add(progress);
-            emit({ type: 'phaseProgress', at: scheduler.now(), runId, progress });
+            progress = foldProgress(progress, report);
+            emit({ type: 'phaseProgress', at: scheduler.now(), runId, progress: report });
           },
           complete: () => emit({ type: 'phaseCompleted', at: scheduler.now(), runId, phase: name }),
         }),
@@ -135,7 +134,7 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
           masterData: plan.masterData,
           startedAt,
           finishedAt: scheduler.now(),
-          counts: tally.counts(),
+          counts: countProgress(progress),
         };
         return failure
           ? { ...base, status: 'failed', reason: failure.reason, error: failure.error }
@@ -143,28 +142,4 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
       }),
     );
   });
-}
-
-/** Progress arrives as cumulative snapshots: the last one per table (and for push) is the count. */
-function createTally(): { add(progress: PhaseProgress): void; counts(): RunCounts } {
-  let push = { sent: 0, rejected: 0, deadLettered: 0 };
-  const tables = new Map<string, TableCount>();
-  return {
-    add: (progress) => {
-      if (progress.phase === 'push') push = progress;
-      else tables.set(progress.table, progress);
-    },
-    counts: () => {
-      const pulled = [...tables.values()];
-      return {
-        pushed: push.sent,
-        rejected: push.rejected,
-        deadLettered: push.deadLettered,
-        pulled: pulled.reduce((sum, table) => sum + table.done, 0),
-        tables: pulled.map(({ table, done, total }) =>
-          total === undefined ? { table, done } : { table, done, total },
-        ),
-      };
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import { foldProgress } from './progress';
 import { PhaseProgress, RunOutcome, SyncKind, SyncOutcome, SyncPhase, SyncScope } from './types';
 
 /** The run that holds (or waits for) the lock. */
@@ -22,21 +23,34 @@ export interface QueuedSnapshot {
   readonly since: number;
 }
 
+/**
+ * The one source of sync state: the coordinator folds its events into it, and the app's store
+ * keeps it as reported (a snapshot per change), never re-deriving it from the events.
+ */
 export interface SyncState {
   readonly running: RunningSnapshot | null;
   readonly queued: QueuedSnapshot | null;
+  /**
+   * The latest progress per phase and table of the running run (of the last run once it ended;
+   * emptied when the next one starts).
+   */
+  readonly progress: readonly PhaseProgress[];
   /** Holds (e.g. the cooldown after the initial sync) in force; regular runs wait while > 0. */
   readonly holds: number;
   readonly lastOutcome: SyncOutcome | null;
   readonly lastOutcomeAt: number | null;
+  /** When the last successful run finished. */
+  readonly lastSyncedAt: number | null;
 }
 
 export const INITIAL_SYNC_STATE: SyncState = {
   running: null,
   queued: null,
+  progress: [],
   holds: 0,
   lastOutcome: null,
   lastOutcomeAt: null,
+  lastSyncedAt: null,
 };
 
 /**
@@ -102,17 +116,23 @@ export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
       return { ...state, queued: event.queued };
     case 'runStarted':
       // Queue depth is 1, so the run that starts is always the one that waited, if one did.
-      return { ...state, running: event.run, queued: null };
+      return { ...state, running: event.run, queued: null, progress: [] };
     case 'lockWaiting':
       return withPhase(state, event.runId, 'waitingForLock');
     case 'phaseStarted':
       return withPhase(state, event.runId, event.phase);
+    case 'phaseProgress':
+      // Reports of a run that is no longer the running one are not its progress.
+      if (state.running?.runId !== event.runId) return state;
+      return { ...state, progress: foldProgress(state.progress, event.progress) };
     case 'runCompleted':
       return {
         ...state,
         running: state.running?.runId === event.outcome.runId ? null : state.running,
         lastOutcome: event.outcome,
         lastOutcomeAt: event.at,
+        lastSyncedAt:
+          event.outcome.status === 'succeeded' ? event.outcome.finishedAt : state.lastSyncedAt,
       };
     case 'holdStarted':
       return { ...state, holds: state.holds + 1 };

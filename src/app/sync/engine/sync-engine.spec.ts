@@ -1,13 +1,13 @@
 import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom, lastValueFrom, NEVER } from 'rxjs';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { SYNC_TABLES, type TableName, type TableSpec } from '../../../../contract/tables';
-import { MemoryStorage } from '../../../testing/memory-storage';
 import { SyncError } from '../core';
 import { SyncLog, SyncStore } from '../local';
 import { provideTestLocalDb, removeTestLocalDb, workOrder } from '../local/local-db.testing';
 import { SYNC_BROWSER } from '../sync.tokens';
+import { FakeSyncBrowser } from '../testing/fake-browser';
 import { SyncEngine } from './sync-engine';
 
 /** A table a later app version adds: the registry is the only place that names it. */
@@ -26,10 +26,7 @@ function setUp(registry: readonly TableSpec[] = SYNC_TABLES) {
       provideHttpClient(),
       provideHttpClientTesting(),
       // No Web Locks and a private run note: each spec's engine is on its own.
-      {
-        provide: SYNC_BROWSER,
-        useValue: { locks: undefined, storage: new MemoryStorage(), storageEvents: NEVER },
-      },
+      { provide: SYNC_BROWSER, useValue: new FakeSyncBrowser() },
     ],
   });
   return { engine: TestBed.inject(SyncEngine), store: TestBed.inject(SyncStore) };

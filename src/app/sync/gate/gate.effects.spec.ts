@@ -4,14 +4,16 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { provideMockStore } from '@ngrx/store/testing';
 import { defer, type Observable, of } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import { SyncError, type SyncOutcome, type SyncTrigger } from '../core';
 import { SyncEngine } from '../engine/sync-engine';
 import { SyncStore } from '../local';
 import { SyncEngineActions } from '../state/sync.actions';
 import { DEFAULT_SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
 import { GateActions, GateDialogActions } from './gate.actions';
-import { gateCompleted$, gateDialog$, openGate$, runGate$ } from './gate.effects';
+import { gateCompleted$, gateDialog$, gateWrites$, openGate$, runGate$ } from './gate.effects';
 import { initialGateState } from './gate.feature';
 import { INITIAL_SYNC_DIALOG_ID, InitialSyncDialog } from './initial-sync-dialog';
 
@@ -43,7 +45,7 @@ describe('initial-sync gate effects', () => {
   let openDialog: MatDialogRef<unknown> | undefined;
 
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
     outcomes = [];
     requests = [];
     engine = jasmine.createSpyObj<SyncEngine>('SyncEngine', ['request', 'cooldown']);
@@ -76,7 +78,6 @@ describe('initial-sync gate effects', () => {
     });
   });
 
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
   const opened = GateActions.opened({ tables: ['customers', 'products'] });
   const retrying = (attempt: number, delayMs: number) =>
     GateActions.retrying({
@@ -87,23 +88,42 @@ describe('initial-sync gate effects', () => {
     });
 
   describe('openGate$', () => {
-    it('opens the gate and blocks writes when tables are missing', () => {
+    it('opens the gate when tables are missing, and only reports it', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', {
           a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers', 'products'] }),
         });
-        expectObservable(run(() => openGate$())).toBe('-o', { o: opened });
+        expectObservable(runEffect(openGate$)).toBe('-o', { o: opened });
       });
-      expect(store.blockWrites).toHaveBeenCalled();
+      // The data layer is gateWrites$'s business: this effect has no side effect of its own.
+      expect(store.blockWrites).not.toHaveBeenCalled();
+      expect(store.allowWrites).not.toHaveBeenCalled();
     });
 
-    it('stays closed and allows writes when every table is synced', () => {
+    it('stays closed when every table is synced', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-a', { a: SyncEngineActions.started({ userId: 'u1', missingTables: [] }) });
-        expectObservable(run(() => openGate$())).toBe('');
+        expectObservable(runEffect(openGate$)).toBe('');
       });
-      expect(store.allowWrites).toHaveBeenCalled();
-      expect(store.blockWrites).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('gateWrites$', () => {
+    it('blocks writes when tables are missing, and allows them when every table is synced', () => {
+      const calls: string[] = [];
+      store.blockWrites.and.callFake(() => calls.push('block'));
+      store.allowWrites.and.callFake(() => calls.push('allow'));
+      scheduler.run(({ hot, expectObservable }) => {
+        actions$ = hot('-a-b', {
+          a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers'] }),
+          b: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
+        });
+        expectObservable(runEffect(gateWrites$)).toBe('-a-b', {
+          a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers'] }),
+          b: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
+        });
+      });
+      expect(calls).toEqual(['block', 'allow']);
     });
   });
 
@@ -111,7 +131,7 @@ describe('initial-sync gate effects', () => {
     it('syncs the gated tables as one initial request and completes', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('-(sc)', {
+        expectObservable(runEffect(runGate$)).toBe('-(sc)', {
           s: GateActions.attemptStarted(),
           c: GateActions.completed(),
         });
@@ -123,7 +143,7 @@ describe('initial-sync gate effects', () => {
       outcomes = [1, 2, 3, 4].map(() => failed(SyncError.http(503)));
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('(s1) 1996ms 2 4999ms 3 14999ms f', {
+        expectObservable(runEffect(runGate$)).toBe('(s1) 1996ms 2 4999ms 3 14999ms f', {
           s: GateActions.attemptStarted(),
           1: retrying(1, 2000),
           2: retrying(2, 5000),
@@ -140,7 +160,7 @@ describe('initial-sync gate effects', () => {
       outcomes = [failed(SyncError.offline()), failed(SyncError.timeout()), succeeded];
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('(s1) 1996ms 2 4999ms c', {
+        expectObservable(runEffect(runGate$)).toBe('(s1) 1996ms 2 4999ms c', {
           s: GateActions.attemptStarted(),
           1: retrying(1, 2000),
           2: retrying(2, 5000),
@@ -153,7 +173,7 @@ describe('initial-sync gate effects', () => {
       outcomes = [failed(SyncError.http(400, 'bad checkpoint'))];
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('(sf)', {
+        expectObservable(runEffect(runGate$)).toBe('(sf)', {
           s: GateActions.attemptStarted(),
           f: GateActions.failed({ message: 'The server refused the data (400): bad checkpoint' }),
         });
@@ -165,7 +185,9 @@ describe('initial-sync gate effects', () => {
       outcomes = [failed(SyncError.http(401))];
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('o', { o: opened });
-        expectObservable(run(() => runGate$())).toBe('s', { s: GateActions.attemptStarted() });
+        expectObservable(runEffect(runGate$)).toBe('s', {
+          s: GateActions.attemptStarted(),
+        });
       });
       expect(requests.length).toBe(1);
     });
@@ -178,7 +200,7 @@ describe('initial-sync gate effects', () => {
           t: GateDialogActions.tryAgain(),
           x: SyncEngineActions.stopped(),
         });
-        expectObservable(run(() => runGate$())).toBe('(sf) 6ms (s1)', {
+        expectObservable(runEffect(runGate$)).toBe('(sf) 6ms (s1)', {
           s: GateActions.attemptStarted(),
           f: GateActions.failed({ message: 'The server refused the data (400): HTTP 400' }),
           1: retrying(1, 2000),
@@ -191,7 +213,9 @@ describe('initial-sync gate effects', () => {
   it('allows writes and holds regular syncs for 5 s once the gate completes', () => {
     scheduler.run(({ hot, expectObservable }) => {
       actions$ = hot('-c', { c: GateActions.completed() });
-      expectObservable(run(() => gateCompleted$())).toBe('-c', { c: GateActions.completed() });
+      expectObservable(runEffect(gateCompleted$)).toBe('-c', {
+        c: GateActions.completed(),
+      });
     });
     expect(store.allowWrites).toHaveBeenCalled();
     expect(engine.cooldown).toHaveBeenCalledOnceWith(DEFAULT_SYNC_CONFIG.gateCooldownMs);
@@ -206,7 +230,7 @@ describe('initial-sync gate effects', () => {
           f: GateActions.failed({ message: 'x' }),
           c: GateActions.completed(),
         });
-        expectObservable(run(() => gateDialog$())).toBe('-o-o-----c', {
+        expectObservable(runEffect(gateDialog$)).toBe('-o-o-----c', {
           o: opened,
           c: GateActions.completed(),
         });
@@ -226,7 +250,7 @@ describe('initial-sync gate effects', () => {
           f: GateActions.failed({ message: 'x' }),
           x: SyncEngineActions.stopped(),
         });
-        expectObservable(run(() => gateDialog$())).toBe('-o-----x', {
+        expectObservable(runEffect(gateDialog$)).toBe('-o-----x', {
           o: opened,
           x: SyncEngineActions.stopped(),
         });

@@ -26,20 +26,28 @@ import { INITIAL_SYNC_DIALOG_ID, InitialSyncDialog } from './initial-sync-dialog
 
 /** The engine started for a user who has tables to sync first: the gate opens. */
 export const openGate$ = createEffect(
-  (actions$ = inject(Actions), store = inject(SyncStore)) => {
+  (actions$ = inject(Actions)) => {
     return actions$.pipe(
       ofType(SyncEngineActions.started),
-      map(({ missingTables }) => {
-        // The data layer refuses writes while the gate is open, whatever path tries one.
-        if (missingTables.length > 0) store.blockWrites();
-        else store.allowWrites();
-        return missingTables;
-      }),
-      filter((missingTables) => missingTables.length > 0),
-      map((tables) => GateActions.opened({ tables })),
+      filter(({ missingTables }) => missingTables.length > 0),
+      map(({ missingTables }) => GateActions.opened({ tables: missingTables })),
     );
   },
   { functional: true },
+);
+
+/** The data layer refuses writes while the gate is open, whatever path tries one. */
+export const gateWrites$ = createEffect(
+  (actions$ = inject(Actions), store = inject(SyncStore)) => {
+    return actions$.pipe(
+      ofType(SyncEngineActions.started),
+      tap(({ missingTables }) => {
+        if (missingTables.length > 0) store.blockWrites();
+        else store.allowWrites();
+      }),
+    );
+  },
+  { functional: true, dispatch: false },
 );
 
 /**

@@ -1,13 +1,19 @@
+import type { PhaseProgress } from '../core';
 import { SyncEngineActions } from '../state/sync.actions';
+import { INITIAL_SYNC_SNAPSHOT } from '../state/sync-snapshot';
 import { GateActions, GateDialogActions } from './gate.actions';
 import { gateFeature, initialGateState, selectGateView } from './gate.feature';
 
 const { reducer } = gateFeature;
-const pull = (table: 'customers' | 'products', done: number, total: number) =>
-  SyncEngineActions.progressReported({
-    runId: 'r',
-    progress: { phase: 'pull', table, done, total },
-  });
+/** The engine reports its running run's progress: the latest per phase and table. */
+const engineProgress = (...progress: PhaseProgress[]) =>
+  SyncEngineActions.stateChanged({ state: { ...INITIAL_SYNC_SNAPSHOT, progress } });
+const pull = (table: 'customers' | 'products', done: number, total: number): PhaseProgress => ({
+  phase: 'pull',
+  table,
+  done,
+  total,
+});
 
 describe('gate feature', () => {
   const opened = reducer(
@@ -37,15 +43,22 @@ describe('gate feature', () => {
   });
 
   it('keeps each table’s progress across attempts, and ignores progress while closed', () => {
-    let state = reducer(opened, pull('customers', 500, 500));
+    let state = reducer(opened, engineProgress(pull('customers', 500, 500)));
     state = reducer(state, GateActions.retrying({ attempt: 1, of: 3, delayMs: 2000, message: '' }));
-    state = reducer(state, pull('products', 100, 300));
+    // The next attempt is a new run: the engine reports only what that run pulled.
+    state = reducer(
+      state,
+      engineProgress({ phase: 'push', sent: 0, rejected: 0, deadLettered: 0 }),
+    );
+    state = reducer(state, engineProgress(pull('products', 100, 300)));
     const view = selectGateView.projector(state);
     expect(view.tables.map((t) => [t.label, t.done, t.total, t.complete])).toEqual([
       ['Customers', 500, 500, true],
       ['Products', 100, 300, false],
     ]);
     expect([view.current?.table, view.tablesDone, view.percent]).toEqual(['products', 1, 75]);
-    expect(reducer(initialGateState, pull('customers', 1, 1))).toBe(initialGateState);
+    expect(reducer(initialGateState, engineProgress(pull('customers', 1, 1)))).toBe(
+      initialGateState,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { SYNC_TABLES, type TableName } from '../../../../contract/tables';
-import type { PhaseProgress } from '../core';
+import { foldProgress, type PhaseProgress } from '../core';
 import { SyncEngineActions } from '../state/sync.actions';
 import { GateActions, GateDialogActions } from './gate.actions';
 
@@ -24,6 +24,8 @@ export interface GateState {
 }
 
 type PullProgress = Extract<PhaseProgress, { phase: 'pull' }>;
+
+const isPull = (progress: PhaseProgress): progress is PullProgress => progress.phase === 'pull';
 
 export const initialGateState: GateState = {
   status: 'closed',
@@ -55,10 +57,15 @@ export const gateFeature = createFeature({
       status: 'failed',
       error: message,
     })),
-    on(SyncEngineActions.progressReported, (state, { progress }): GateState => {
-      if (state.status === 'closed' || progress.phase !== 'pull') return state;
-      const others = state.progress.filter((p) => p.table !== progress.table);
-      return { ...state, progress: [...others, progress] };
+    // The engine's progress is the running run's; the gate adds each run's onto what earlier
+    // attempts brought, with the engine's own fold.
+    on(SyncEngineActions.stateChanged, (state, { state: engine }): GateState => {
+      const pulled = engine.progress.filter(isPull);
+      if (state.status === 'closed' || pulled.length === 0) return state;
+      return {
+        ...state,
+        progress: pulled.reduce((all, report) => foldProgress(all, report), state.progress),
+      };
     }),
     on(GateActions.completed, SyncEngineActions.stopped, (): GateState => initialGateState),
   ),

@@ -34,6 +34,7 @@ export {
   LocalWriteBlockedError,
   ReadOnlyTableError,
 } from './local-write.errors';
+export type { UnsyncedRecord } from './local-reads';
 export type { LocalWrite } from './local-writes';
 export type { PullPosition } from './checkpoint-store';
 export { PULL_WRITE_CONTEXT, type PullWriteCounts, type PullWriteHooks } from './pull-writer';

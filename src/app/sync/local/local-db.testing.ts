@@ -8,6 +8,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 
 import type { PushResult, ServerRecord } from '../../../../contract/protocol';
 import type { TableName, TableSpec, WorkOrder, WorkOrderLine } from '../../../../contract/tables';
+import { workOrder, workOrderLine } from '../../../testing/records';
 import { LocalDatabase } from './local-database';
 import {
   CHANGE_ID_FACTORY,
@@ -24,6 +25,9 @@ export interface TestDbOptions {
   registry?: readonly TableSpec[];
   config?: Partial<SyncStoreConfig>;
 }
+
+// The record builders live with every spec's shared fixtures; re-exported for the engine's specs.
+export { workOrder, workOrderLine };
 
 /** Clock start of every test: ticks 1 ms per read, so "oldest first" is deterministic. */
 export const TEST_EPOCH = 1_700_000_000_000;
@@ -61,10 +65,6 @@ export function removeTestLocalDb(): Promise<void> {
   return TestBed.inject(LocalDatabase).remove();
 }
 
-export function workOrder(id: string, overrides: Partial<WorkOrder> = {}): WorkOrder {
-  return { id, title: `Order ${id}`, customerId: 'c1', status: 'open', ...overrides };
-}
-
 export function serverWorkOrder(
   id: string,
   rev: number,
@@ -76,14 +76,6 @@ export function serverWorkOrder(
 
 export function tombstone(id: string, rev: number): ServerRecord {
   return { id, rev, deleted: true, data: null, updatedAt: TEST_EPOCH };
-}
-
-export function workOrderLine(
-  id: string,
-  workOrderId: string,
-  overrides: Partial<WorkOrderLine> = {},
-): WorkOrderLine {
-  return { id, workOrderId, productId: 'p1', quantity: 1, ...overrides };
 }
 
 export function serverLine(

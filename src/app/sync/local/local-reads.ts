@@ -1,6 +1,6 @@
 /**
  * The live reads of the repository: records as features see them (no metadata, no local
- * deletions), and the counts the badge shows.
+ * deletions), the records still to sync, and the counts the badge shows.
  */
 import type { MangoQuery } from 'rxdb';
 import { combineLatest, distinctUntilChanged, map, of, type Observable } from 'rxjs';
@@ -39,6 +39,39 @@ export function watchPlainRecord(
     .$.pipe(
       map((doc) => (doc && !doc.localDeleted ? toPlainRecord(spec, doc) : null)),
       distinctUntilChanged((a, b) => sameRecord(spec, a, b)),
+    );
+}
+
+/** A record with a change the server has not taken yet: pending, or parked as a dead letter. */
+export interface UnsyncedRecord<R = PlainRecord> {
+  readonly record: R;
+  /** Deleted locally: the deletion is the change. */
+  readonly deleted: boolean;
+  /** Parked until someone resolves it (Diagnostics). */
+  readonly deadLetter: boolean;
+  /** The last push error ('' if none was recorded). */
+  readonly error: string;
+}
+
+const UNSYNCED = { $or: [{ syncPending: true }, { syncDeadLetter: true }] };
+
+/** The table's records with an unsynced change, local deletions included, live. */
+export function watchUnsyncedRecords(
+  handle: LocalDbHandle,
+  spec: TableSpec,
+): Observable<UnsyncedRecord[]> {
+  return handle
+    .anyTable(spec.name)
+    .find({ selector: UNSYNCED } as MangoQuery<SyncDoc>)
+    .$.pipe(
+      map((docs) =>
+        docs.map((doc) => ({
+          record: toPlainRecord(spec, doc),
+          deleted: doc.localDeleted,
+          deadLetter: doc.syncDeadLetter,
+          error: doc.syncError,
+        })),
+      ),
     );
 }
 

@@ -18,7 +18,13 @@ import * as deadLetters from './dead-letters';
 import type { DeadLetter, DeadLetterResolution } from './dead-letters';
 import type { LocalDbHandle } from './local-database';
 import { CHANGE_ID_FACTORY, SYNC_STORE_CONFIG } from './local-db.tokens';
-import { countAcrossTransactional, watchPlainRecord, watchPlainRecords } from './local-reads';
+import {
+  countAcrossTransactional,
+  watchPlainRecord,
+  watchPlainRecords,
+  watchUnsyncedRecords,
+  type UnsyncedRecord,
+} from './local-reads';
 import { LocalWriteBlockedError, ReadOnlyTableError } from './local-write.errors';
 import * as writes from './local-writes';
 import type { ChangeStamp, FieldPatch, LocalWrite } from './local-writes';
@@ -125,6 +131,16 @@ export class SyncStore extends SyncStoreBase {
   watchRecord<T extends TableName>(table: T, id: string): Observable<TableRecordMap[T] | null> {
     return this.withHandle(
       (handle) => watchPlainRecord(handle, specOf(handle, table), id) as never,
+    );
+  }
+
+  /**
+   * The table's records with a change the server has not taken yet (pending or dead-lettered),
+   * local deletions included, live: what a list marks as "pending" or "dead letter".
+   */
+  watchUnsynced<T extends TableName>(table: T): Observable<UnsyncedRecord<TableRecordMap[T]>[]> {
+    return this.withHandle(
+      (handle) => watchUnsyncedRecords(handle, specOf(handle, table)) as never,
     );
   }
 

@@ -1,22 +1,26 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
 import type { TableName } from '../../../../contract/tables';
-import type { PhaseProgress, QueuedSnapshot, RunningSnapshot } from '../core';
+import type { QueuedSnapshot } from '../core';
 import type { RunMarker } from '../lock/run-board';
 import type { OutcomeSummary } from './outcome-summary';
+import type { SyncStateSnapshot } from './sync-snapshot';
 
 /** What the engine reports; dispatched only by the bridge effects. */
 export const SyncEngineActions = createActionGroup({
   source: 'Sync Engine',
   events: {
     Started: props<{ userId: string; missingTables: TableName[] }>(),
+    /** The engine could not be opened for the user (e.g. the local database failed to open). */
     'Start Failed': props<{ message: string }>(),
     Stopped: emptyProps(),
+    /**
+     * The coordinator's state changed: the one source of what runs, waits and happened last.
+     * Reducers keep it as reported; they never re-derive it from the events below.
+     */
+    'State Changed': props<{ state: SyncStateSnapshot }>(),
     /** A request has to wait behind a running run (once per queued request, not per merge). */
     'Request Queued': props<{ queued: QueuedSnapshot; behind: 'run' | 'hold' }>(),
-    'Request Merged': props<{ queued: QueuedSnapshot }>(),
-    'Run Started': props<{ run: RunningSnapshot }>(),
-    'Phase Changed': props<{ runId: string; phase: RunningSnapshot['phase'] }>(),
-    'Progress Reported': props<{ runId: string; progress: PhaseProgress }>(),
+    /** A run ended: for features that react to it (a notice), not to track state. */
     'Run Completed': props<{ outcome: OutcomeSummary }>(),
     'Counts Changed': props<{ pending: number; deadLetter: number }>(),
     /** The run any tab (this one included) holds the lock for, or null. */

@@ -2,22 +2,36 @@ import { TestBed } from '@angular/core/testing';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { ToastrService } from 'ngx-toastr';
-import { NEVER, type Observable, of, Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
-import type { QueuedSnapshot, SyncEvent, SyncOutcome, SyncTrigger } from '../core';
-import { SyncEngine } from '../engine/sync-engine';
-import type { LocalWrite } from '../local';
-import { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
-import { SyncBadgeActions, SyncEngineActions } from './sync.actions';
+import { NEVER, type Observable } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import {
-  automaticTriggers$,
-  badgeRequests$,
+  INITIAL_SYNC_STATE,
+  SyncError,
+  type QueuedSnapshot,
+  type RunOutcome,
+  type SyncEvent,
+  type SyncState,
+} from '../core';
+import { SyncEngine } from '../engine/sync-engine';
+import { SyncLog } from '../local';
+import type { RunMarker } from '../lock/run-board';
+import { SYNC_BROWSER } from '../sync.tokens';
+import { FakeSyncBrowser } from '../testing/fake-browser';
+import { summarizeOutcome } from './outcome-summary';
+import { SyncEngineActions } from './sync.actions';
+import {
+  connectivity$,
+  counts$,
   engineEvents$,
-  holdWhileOffline$,
+  engineState$,
+  lockHolder$,
   queuedNotice$,
-  syncOnStart$,
+  startFailed$,
 } from './sync.effects';
-import { QUEUED_NOTICE } from './sync-notices';
+import { QUEUED_NOTICE, startFailedNotice } from './sync-notices';
+import { toSnapshot } from './sync-snapshot';
 
 const queued: QueuedSnapshot = {
   kind: 'manual',
@@ -28,144 +42,153 @@ const queued: QueuedSnapshot = {
   since: 0,
 };
 
-describe('sync effects', () => {
+const failedRun: RunOutcome = {
+  status: 'failed',
+  runId: 'r1',
+  kind: 'manual',
+  scope: 'full',
+  masterData: false,
+  startedAt: 0,
+  finishedAt: 5,
+  counts: { pushed: 0, rejected: 0, deadLettered: 0, pulled: 0, tables: [] },
+  reason: 'pull',
+  error: SyncError.offline(),
+};
+
+describe('sync effects: the engine and the browser, bridged to the store', () => {
   let actions$: Observable<Action>;
   let scheduler: TestScheduler;
-  let requests: SyncTrigger[];
   let engine: {
+    state$: Observable<SyncState>;
     events$: Observable<SyncEvent>;
-    localWrites$: Observable<LocalWrite>;
-    request: (trigger: SyncTrigger) => Observable<SyncOutcome>;
-    holdUntil: jasmine.Spy;
+    pendingCount$: Observable<number>;
+    deadLetterCount$: Observable<number>;
+    runBoard: { current$: Observable<RunMarker | null> };
   };
+  let browser: FakeSyncBrowser;
   let toastr: jasmine.SpyObj<ToastrService>;
+  let syncLog: jasmine.SpyObj<SyncLog>;
 
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    requests = [];
+    scheduler = createTestScheduler();
     engine = {
+      state$: NEVER,
       events$: NEVER,
-      localWrites$: NEVER,
-      request: (trigger) => {
-        requests.push(trigger);
-        return NEVER;
-      },
-      holdUntil: jasmine.createSpy('holdUntil'),
+      pendingCount$: NEVER,
+      deadLetterCount$: NEVER,
+      runBoard: { current$: NEVER },
     };
-    toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['info']);
+    browser = new FakeSyncBrowser();
+    toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['info', 'error']);
+    syncLog = jasmine.createSpyObj<SyncLog>('SyncLog', ['append']);
     TestBed.configureTestingModule({
       providers: [
         provideMockActions(() => actions$),
         { provide: SyncEngine, useValue: engine },
+        { provide: SYNC_BROWSER, useValue: browser },
         { provide: ToastrService, useValue: toastr },
-        { provide: SYNC_SCHEDULER, useValue: scheduler },
-        {
-          provide: SYNC_CONFIG,
-          useValue: { ...DEFAULT_SYNC_CONFIG, backgroundIntervalMs: 60_000 },
-        },
+        { provide: SyncLog, useValue: syncLog },
       ],
     });
   });
 
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
+  it('reports every state of the coordinator, as plain data', () => {
+    const running: SyncState = { ...INITIAL_SYNC_STATE, queued };
+    const failed: SyncState = { ...INITIAL_SYNC_STATE, lastOutcome: failedRun };
+    scheduler.run(({ cold, expectObservable }) => {
+      engine.state$ = cold('a-b-c', { a: INITIAL_SYNC_STATE, b: running, c: failed });
+      expectObservable(runEffect(engineState$)).toBe('a-b-c', {
+        a: SyncEngineActions.stateChanged({ state: toSnapshot(INITIAL_SYNC_STATE) }),
+        b: SyncEngineActions.stateChanged({ state: toSnapshot(running) }),
+        c: SyncEngineActions.stateChanged({
+          state: { ...failed, lastOutcome: summarizeOutcome(failedRun) },
+        }),
+      });
+    });
+  });
 
-  it('turns the engine events the store needs into actions, and drops log-only ones', () => {
+  it('turns the events something reacts to into actions, and leaves the rest to the log', () => {
     scheduler.run(({ hot, expectObservable }) => {
-      engine.events$ = hot('-a-b-c', {
+      engine.events$ = hot('-a-b-c-d', {
         a: { type: 'requestQueued', at: 1, behind: 'run', queued },
         b: { type: 'lockAcquired', at: 2, runId: 'r1', waitedMs: 0 },
         c: { type: 'phaseStarted', at: 3, runId: 'r1', phase: 'pull' },
+        d: { type: 'runCompleted', at: 5, outcome: failedRun },
       });
-      expectObservable(run(() => engineEvents$())).toBe('-a---c', {
+      expectObservable(runEffect(engineEvents$)).toBe('-a-----d', {
         a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
-        c: SyncEngineActions.phaseChanged({ runId: 'r1', phase: 'pull' }),
+        d: SyncEngineActions.runCompleted({ outcome: summarizeOutcome(failedRun) }),
       });
+    });
+  });
+
+  it('reports the session’s counts from its start, and none after it stopped', () => {
+    scheduler.run(({ hot, cold, expectObservable }) => {
+      engine.pendingCount$ = cold('a-b---c', { a: 0, b: 2, c: 3 });
+      engine.deadLetterCount$ = cold('a', { a: 1 });
+      actions$ = hot('-s--x', {
+        s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
+        x: SyncEngineActions.stopped(),
+      });
+      expectObservable(runEffect(counts$)).toBe('-a-b', {
+        a: SyncEngineActions.countsChanged({ pending: 0, deadLetter: 1 }),
+        b: SyncEngineActions.countsChanged({ pending: 2, deadLetter: 1 }),
+      });
+    });
+  });
+
+  it('reports which run, of any tab, holds the lock', () => {
+    const marker: RunMarker = { runId: 'r9', kind: 'manual', tabId: 'tab-b', startedAt: 1 };
+    scheduler.run(({ cold, expectObservable }) => {
+      engine.runBoard.current$ = cold('a-b-a', { a: null, b: marker });
+      expectObservable(runEffect(lockHolder$)).toBe('a-b-a', {
+        a: SyncEngineActions.remoteRunChanged({ run: null }),
+        b: SyncEngineActions.remoteRunChanged({ run: marker }),
+      });
+    });
+  });
+
+  it('reports the browser’s connectivity at once and on every change, from SYNC_BROWSER', () => {
+    browser.goOffline();
+    scheduler.run(({ expectObservable }) => {
+      scheduler.schedule(() => browser.goOnline(), 2);
+      scheduler.schedule(() => browser.goOffline(), 4);
+      expectObservable(runEffect(connectivity$), '^ 10ms !').toBe('a-b-a', {
+        a: SyncEngineActions.connectivityChanged({ online: false }),
+        b: SyncEngineActions.connectivityChanged({ online: true }),
+      });
+    });
+  });
+
+  it('tells the user and the sync log when the engine could not start', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      actions$ = hot('-f', { f: SyncEngineActions.startFailed({ message: 'no storage' }) });
+      expectObservable(runEffect(startFailed$)).toBe('-f', {
+        f: SyncEngineActions.startFailed({ message: 'no storage' }),
+      });
+    });
+    expect(toastr.error).toHaveBeenCalledOnceWith(
+      startFailedNotice('no storage'),
+      undefined,
+      jasmine.objectContaining({ disableTimeOut: true }),
+    );
+    expect(syncLog.append).toHaveBeenCalledOnceWith({
+      level: 'error',
+      message: 'sync engine failed to start: no storage',
     });
   });
 
   it('shows the queued toast once per queued request, and not behind the cooldown', () => {
     scheduler.run(({ hot, expectObservable, flush }) => {
-      actions$ = hot('-a-m-h', {
+      actions$ = hot('-a-h', {
         a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
-        m: SyncEngineActions.requestMerged({ queued: { ...queued, requestCount: 2 } }),
         h: SyncEngineActions.requestQueued({ queued, behind: 'hold' }),
       });
-      expectObservable(run(() => queuedNotice$())).toBe('-a', {
+      expectObservable(runEffect(queuedNotice$)).toBe('-a', {
         a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
       });
       flush();
     });
     expect(toastr.info).toHaveBeenCalledOnceWith(QUEUED_NOTICE);
-  });
-
-  it('asks for a sync on tap and a master-data re-sync on long press', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      actions$ = hot('-t-l', {
-        t: SyncBadgeActions.syncRequested(),
-        l: SyncBadgeActions.masterDataResyncRequested(),
-      });
-      expectObservable(run(() => badgeRequests$())).toBe('');
-    });
-    expect(requests).toEqual([{ kind: 'manual' }, { kind: 'masterData' }]);
-  });
-
-  it('syncs at start only when the initial-sync gate has nothing to fetch first', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      actions$ = hot('-a-b', {
-        a: SyncEngineActions.started({ userId: 'u1', missingTables: ['customers', 'products'] }),
-        b: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
-      });
-      expectObservable(run(() => syncOnStart$())).toBe('');
-    });
-    expect(requests).toEqual([{ kind: 'manual' }]);
-  });
-
-  it('asks for a sync after every local write and a push-only one every interval, until stopped', () => {
-    scheduler.run(({ hot, expectObservable, flush }) => {
-      const writes = new Subject<LocalWrite>();
-      engine.localWrites$ = writes;
-      engine.request = (trigger) => {
-        requests.push(trigger);
-        return of({
-          status: 'skipped',
-          kind: 'background',
-          reason: 'initialSyncInProgress',
-          at: 0,
-        });
-      };
-      actions$ = hot('-s 90s x', {
-        s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
-        x: SyncEngineActions.stopped(),
-      });
-      scheduler.schedule(
-        () => writes.next({ table: 'workOrders', id: 'w1', changeId: 'c1', deleted: false }),
-        10,
-      );
-      expectObservable(run(() => automaticTriggers$())).toBe('');
-      flush();
-    });
-    // One write, one interval tick at 1 min; stopped at 90 s, so none at 2 min.
-    expect(requests).toEqual([{ kind: 'repository' }, { kind: 'background' }]);
-  });
-
-  it('holds syncs while the browser is offline, until it is back online', () => {
-    const onLine = spyOnProperty(navigator, 'onLine').and.returnValue(false);
-    scheduler.run(({ hot, expectObservable, flush }) => {
-      actions$ = hot('-s-o', {
-        s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
-        o: SyncEngineActions.connectivityChanged({ online: true }),
-      });
-      expectObservable(run(() => holdWhileOffline$())).toBe('-s', {
-        s: SyncEngineActions.started({ userId: 'u1', missingTables: [] }),
-      });
-      scheduler.schedule(() => onLine.and.returnValue(true), 2);
-      flush();
-    });
-    expect(engine.holdUntil).toHaveBeenCalledTimes(1);
-    const release = engine.holdUntil.calls.mostRecent().args[0] as Observable<unknown>;
-    let released = false;
-    release.subscribe(() => (released = true));
-    window.dispatchEvent(new Event('online'));
-    expect(released).toBeTrue();
   });
 });

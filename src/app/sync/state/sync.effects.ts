@@ -1,31 +1,27 @@
 import { inject } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { ToastrService } from 'ngx-toastr';
-import {
-  catchError,
-  combineLatest,
-  EMPTY,
-  filter,
-  fromEvent,
-  ignoreElements,
-  map,
-  merge,
-  mergeMap,
-  type Observable,
-  startWith,
-  switchMap,
-  take,
-  tap,
-  timer,
-} from 'rxjs';
-import type { SyncEvent, SyncTrigger } from '../core';
+import { combineLatest, EMPTY, filter, map, merge, startWith, switchMap, tap } from 'rxjs';
+import type { SyncEvent } from '../core';
 import { SyncEngine } from '../engine/sync-engine';
-import { SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
+import { SyncLog } from '../local';
+import { SYNC_BROWSER } from '../sync.tokens';
 import { summarizeOutcome } from './outcome-summary';
-import { SyncBadgeActions, SyncEngineActions } from './sync.actions';
-import { QUEUED_NOTICE } from './sync-notices';
+import { SyncEngineActions } from './sync.actions';
+import { QUEUED_NOTICE, startFailedNotice } from './sync-notices';
+import { toSnapshot } from './sync-snapshot';
 
-/** The engine's events as store actions (the rest are for the sync log only). */
+/** The coordinator's state, as it changes: the store's one source of what runs and waits. */
+export const engineState$ = createEffect(
+  (engine = inject(SyncEngine)) => {
+    return engine.state$.pipe(
+      map((state) => SyncEngineActions.stateChanged({ state: toSnapshot(state) })),
+    );
+  },
+  { functional: true },
+);
+
+/** The engine events something reacts to (a toast, a notice); the rest are for the sync log. */
 export const engineEvents$ = createEffect(
   (engine = inject(SyncEngine)) => {
     return engine.events$.pipe(
@@ -63,84 +59,31 @@ export const lockHolder$ = createEffect(
 );
 
 export const connectivity$ = createEffect(
-  () => {
-    return merge(fromEvent(window, 'online'), fromEvent(window, 'offline')).pipe(
+  (browser = inject(SYNC_BROWSER)) => {
+    return merge(browser.online$, browser.offline$).pipe(
       startWith(null),
-      // `navigator.onLine === false` can be trusted; `true` only means "maybe".
-      map(() => SyncEngineActions.connectivityChanged({ online: navigator.onLine })),
+      // The event only says something changed; `onLine` says what (and `false` can be trusted).
+      map(() => SyncEngineActions.connectivityChanged({ online: browser.isOnline() })),
     );
   },
   { functional: true },
 );
 
 /**
- * While the browser says it is offline (which, unlike "online", can be trusted), syncs are not
- * attempted: requests wait, merged into one, and run when the `online` event comes.
+ * A failed start leaves the session without syncing: the user is told (a toast that stays, and
+ * the badge shows "failed"), and the reason goes to the sync log for the Diagnostics page.
  */
-export const holdWhileOffline$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+export const startFailed$ = createEffect(
+  (actions$ = inject(Actions), toastr = inject(ToastrService), syncLog = inject(SyncLog)) => {
     return actions$.pipe(
-      ofType(SyncEngineActions.started, SyncEngineActions.connectivityChanged),
-      filter(() => !navigator.onLine),
-      tap(() => engine.holdUntil(fromEvent(window, 'online').pipe(take(1)))),
-    );
-  },
-  { functional: true, dispatch: false },
-);
-
-/** A full sync at app start or login, unless the initial-sync gate has tables to fetch first. */
-export const syncOnStart$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
-    return actions$.pipe(
-      ofType(SyncEngineActions.started),
-      filter(({ missingTables }) => missingTables.length === 0),
-      mergeMap(() => settle(engine, { kind: 'manual' })),
-    );
-  },
-  { functional: true, dispatch: false },
-);
-
-export const badgeRequests$ = createEffect(
-  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
-    return actions$.pipe(
-      ofType(SyncBadgeActions.syncRequested, SyncBadgeActions.masterDataResyncRequested),
-      // mergeMap: every tap is its own request; the coordinator merges them, not this effect.
-      mergeMap((action) =>
-        settle(engine, {
-          kind: action.type === SyncBadgeActions.syncRequested.type ? 'manual' : 'masterData',
-        }),
-      ),
-    );
-  },
-  { functional: true, dispatch: false },
-);
-
-/**
- * The automatic triggers while a user is logged in: every local write (repository), coming back
- * online, the page going hidden, and a periodic timer (the last three push-only: background).
- */
-export const automaticTriggers$ = createEffect(
-  (
-    actions$ = inject(Actions),
-    engine = inject(SyncEngine),
-    config = inject(SYNC_CONFIG),
-    scheduler = inject(SYNC_SCHEDULER),
-  ) => {
-    return actions$.pipe(
-      ofType(SyncEngineActions.started, SyncEngineActions.stopped),
-      switchMap((action) =>
-        action.type === SyncEngineActions.stopped.type
-          ? EMPTY
-          : merge(
-              engine.localWrites$.pipe(map((): SyncTrigger => ({ kind: 'repository' }))),
-              merge(
-                fromEvent(window, 'online'),
-                fromEvent(document, 'visibilitychange').pipe(filter(() => document.hidden)),
-                timer(config.backgroundIntervalMs, config.backgroundIntervalMs, scheduler),
-              ).pipe(map((): SyncTrigger => ({ kind: 'background' }))),
-            ),
-      ),
-      mergeMap((trigger) => settle(engine, trigger)),
+      ofType(SyncEngineActions.startFailed),
+      tap(({ message }) => {
+        toastr.error(startFailedNotice(message), undefined, {
+          disableTimeOut: true,
+          closeButton: true,
+        });
+        syncLog.append({ level: 'error', message: `sync engine failed to start: ${message}` });
+      }),
     );
   },
   { functional: true, dispatch: false },
@@ -159,31 +102,10 @@ export const queuedNotice$ = createEffect(
   { functional: true, dispatch: false },
 );
 
-/**
- * Waits for a request's outcome without letting it reach the effect: outcomes arrive in the
- * store through the engine's events, and a torn-down engine (logout) is not an error here.
- */
-function settle(engine: SyncEngine, trigger: SyncTrigger): Observable<never> {
-  return engine.request(trigger).pipe(
-    ignoreElements(),
-    catchError(() => EMPTY),
-  );
-}
-
 function toAction(event: SyncEvent) {
   switch (event.type) {
     case 'requestQueued':
       return SyncEngineActions.requestQueued({ queued: event.queued, behind: event.behind });
-    case 'requestMerged':
-      return SyncEngineActions.requestMerged({ queued: event.queued });
-    case 'runStarted':
-      return SyncEngineActions.runStarted({ run: event.run });
-    case 'lockWaiting':
-      return SyncEngineActions.phaseChanged({ runId: event.runId, phase: 'waitingForLock' });
-    case 'phaseStarted':
-      return SyncEngineActions.phaseChanged({ runId: event.runId, phase: event.phase });
-    case 'phaseProgress':
-      return SyncEngineActions.progressReported({ runId: event.runId, progress: event.progress });
     case 'runCompleted':
       return SyncEngineActions.runCompleted({ outcome: summarizeOutcome(event.outcome) });
     default:

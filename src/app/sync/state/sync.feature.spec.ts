@@ -4,10 +4,15 @@ import { SyncEngineActions } from './sync.actions';
 import {
   initialSyncFeatureState as initial,
   selectBadgeState,
+  selectLastSyncedAt,
+  selectProgress,
+  selectQueued,
+  selectRunning,
   selectSyncing,
   syncFeature,
   type SyncFeatureState,
 } from './sync.feature';
+import { INITIAL_SYNC_SNAPSHOT, type SyncStateSnapshot } from './sync-snapshot';
 
 const { reducer } = syncFeature;
 
@@ -44,62 +49,71 @@ const outcome = (overrides: Partial<OutcomeSummary> = {}): OutcomeSummary => ({
   ...overrides,
 });
 
+const engine = (overrides: Partial<SyncStateSnapshot> = {}): SyncStateSnapshot => ({
+  ...INITIAL_SYNC_SNAPSHOT,
+  ...overrides,
+});
+const changed = (overrides: Partial<SyncStateSnapshot>) =>
+  SyncEngineActions.stateChanged({ state: engine(overrides) });
+const root = (state: SyncFeatureState) => ({ [syncFeature.name]: state });
+
 describe('sync feature reducer', () => {
-  it('starts a session clean, keeping what it knows of the browser', () => {
-    const before: SyncFeatureState = { ...initial, online: false, pendingCount: 3 };
+  it('starts a session clean, keeping what it knows of the browser and what the engine said', () => {
+    const before: SyncFeatureState = {
+      ...initial,
+      running: run(),
+      online: false,
+      pendingCount: 3,
+      startError: 'no storage',
+    };
     const state = reducer(
       before,
       SyncEngineActions.started({ userId: 'u1', missingTables: ['customers'] }),
     );
     expect(state).toEqual({
       ...initial,
+      running: run(),
       online: false,
       userId: 'u1',
       missingTables: ['customers'],
     });
   });
 
-  it('tracks a queued request until the run that takes it starts', () => {
-    let state = reducer(initial, SyncEngineActions.requestQueued({ queued, behind: 'run' }));
-    expect(state.queued).toEqual(queued);
-    state = reducer(state, SyncEngineActions.runStarted({ run: run() }));
-    expect([state.queued, state.running]).toEqual([null, run()]);
+  it('keeps the coordinator’s state as reported, and reads run, queue and progress from it', () => {
+    const progress = [{ phase: 'pull', table: 'customers', done: 9 } as const];
+    const reported = engine({ running: run({ phase: 'pull' }), queued, progress });
+    const state = reducer(initial, SyncEngineActions.stateChanged({ state: reported }));
+    expect(selectRunning(root(state))).toBe(reported.running);
+    expect(selectQueued(root(state))).toBe(queued);
+    expect(selectProgress(root(state))).toBe(progress);
+    // A later report replaces the run's state whole: nothing of the earlier one lingers.
+    const next = reducer(state, changed({ lastSyncedAt: 5 }));
+    expect([selectRunning(root(next)), selectQueued(root(next))]).toEqual([null, null]);
+    expect(selectProgress(root(next))).toEqual([]);
   });
 
-  it('follows the phases and keeps the latest progress per phase and table', () => {
-    let state = reducer(
+  it('shows the last success’s time, from the engine', () => {
+    const state = reducer(initial, changed({ lastSyncedAt: 99, lastOutcome: outcome() }));
+    // Through the projector: MockStore specs override this selector, memoised, for the whole run.
+    expect(selectLastSyncedAt.projector(state)).toBe(99);
+  });
+
+  it('forgets the missing tables once an initial sync succeeded, and only then', () => {
+    const gated = reducer(
       initial,
-      SyncEngineActions.runStarted({ run: run({ phase: 'waitingForLock' }) }),
+      SyncEngineActions.started({ userId: 'u1', missingTables: ['customers'] }),
     );
-    state = reducer(state, SyncEngineActions.phaseChanged({ runId: 'run-1', phase: 'pull' }));
-    const progress = (done: number, table = 'customers') =>
-      SyncEngineActions.progressReported({
-        runId: 'run-1',
-        progress: { phase: 'pull', table, done },
-      });
-    state = reducer(reducer(reducer(state, progress(5)), progress(9)), progress(2, 'products'));
-    expect(state.running?.phase).toBe('pull');
-    expect(state.progress).toEqual([
-      { phase: 'pull', table: 'customers', done: 9 },
-      { phase: 'pull', table: 'products', done: 2 },
-    ]);
-    // Reports of another run are not this run's progress.
-    expect(reducer(state, SyncEngineActions.phaseChanged({ runId: 'other', phase: 'push' }))).toBe(
-      state,
-    );
+    const failed = changed({ lastOutcome: outcome({ kind: 'initial', status: 'failed' }) });
+    expect(reducer(gated, failed).missingTables).toEqual(['customers']);
+    const done = changed({ lastOutcome: outcome({ kind: 'initial' }) });
+    expect(reducer(gated, done).missingTables).toEqual([]);
   });
 
-  it('records the outcome, and the time only of a success', () => {
-    const running = reducer(initial, SyncEngineActions.runStarted({ run: run() }));
-    const ok = reducer(running, SyncEngineActions.runCompleted({ outcome: outcome() }));
-    expect([ok.running, ok.lastSyncedAt]).toEqual([null, 99]);
-    const failed = reducer(
-      reducer(ok, SyncEngineActions.runStarted({ run: run({ runId: 'run-2' }) })),
-      SyncEngineActions.runCompleted({
-        outcome: outcome({ runId: 'run-2', status: 'failed', at: 150 }),
-      }),
-    );
-    expect([failed.lastOutcome?.status, failed.lastSyncedAt]).toEqual(['failed', 99]);
+  it('keeps why the engine could not start, until a session starts', () => {
+    const failed = reducer(initial, SyncEngineActions.startFailed({ message: 'no storage' }));
+    expect(failed.startError).toBe('no storage');
+    const started = reducer(failed, SyncEngineActions.started({ userId: 'u1', missingTables: [] }));
+    expect(started.startError).toBeNull();
   });
 });
 
@@ -109,6 +123,7 @@ describe('sync badge state', () => {
     const syncing = selectSyncing.projector(s.running, s.lockHolder);
     return selectBadgeState.projector(
       s.online,
+      s.startError,
       s.queued,
       s.running,
       syncing,
@@ -118,6 +133,7 @@ describe('sync badge state', () => {
       s.lockHolder,
     );
   };
+  const otherTab = { runId: 'r9', kind: 'manual', tabId: 'tab-b', startedAt: 1 } as const;
 
   it('is synced with nothing to tell', () => expect(badge({})).toBe('synced'));
   it('shows pending changes', () => expect(badge({ pendingCount: 2 })).toBe('pending'));
@@ -125,20 +141,17 @@ describe('sync badge state', () => {
     expect(badge({ pendingCount: 2, deadLetterCount: 1 })).toBe('deadLetter'));
   it('shows a failed last run', () =>
     expect(badge({ lastOutcome: outcome({ status: 'failed' }) })).toBe('failed'));
+  it('shows failed when the engine could not start', () =>
+    expect(badge({ startError: 'no storage', pendingCount: 2 })).toBe('failed'));
   it('shows syncing while this tab runs', () => expect(badge({ running: run() })).toBe('syncing'));
   it('shows syncing while another tab holds the lock', () =>
-    expect(
-      badge({ lockHolder: { runId: 'r9', kind: 'manual', tabId: 'tab-b', startedAt: 1 } }),
-    ).toBe('syncing'));
+    expect(badge({ lockHolder: otherTab })).toBe('syncing'));
   it('shows queued while a request waits', () =>
     expect(badge({ running: run(), queued })).toBe('queued'));
   it('shows queued while this run waits for another tab', () =>
-    expect(
-      badge({
-        running: run({ phase: 'waitingForLock' }),
-        lockHolder: { runId: 'r9', kind: 'manual', tabId: 'tab-b', startedAt: 1 },
-      }),
-    ).toBe('queued'));
+    expect(badge({ running: run({ phase: 'waitingForLock' }), lockHolder: otherTab })).toBe(
+      'queued',
+    ));
   it('shows offline above everything', () =>
     expect(badge({ online: false, running: run(), queued, pendingCount: 3 })).toBe('offline'));
 });

@@ -1,41 +1,44 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import type { TableName } from '../../../../contract/tables';
-import type { PhaseProgress, QueuedSnapshot, RunningSnapshot } from '../core';
 import type { RunMarker } from '../lock/run-board';
 import { SyncEngineActions } from './sync.actions';
-import type { OutcomeSummary } from './outcome-summary';
+import { INITIAL_SYNC_SNAPSHOT, type SyncStateSnapshot } from './sync-snapshot';
 
-export interface SyncFeatureState {
+/** What the store owns for a session (the coordinator doesn't know it): reset by each session. */
+interface SessionFields {
   readonly userId: string | null;
   /** Tables this user has not initially synced yet (the gate's work). */
   readonly missingTables: readonly TableName[];
-  /** This tab's run (waiting for the lock, pushing or pulling). */
-  readonly running: RunningSnapshot | null;
-  /** The one request waiting behind it. */
-  readonly queued: QueuedSnapshot | null;
-  /** Progress of the current run: push counts, and per table for pull. */
-  readonly progress: readonly PhaseProgress[];
-  /** The run that holds the lock in any tab. */
-  readonly lockHolder: RunMarker | null;
-  readonly lastOutcome: OutcomeSummary | null;
-  /** When a sync last succeeded (epoch ms). */
-  readonly lastSyncedAt: number | null;
+  /** Why the engine could not start for this session; null once it did. */
+  readonly startError: string | null;
   readonly pendingCount: number;
   readonly deadLetterCount: number;
+}
+
+const NO_SESSION: SessionFields = {
+  userId: null,
+  missingTables: [],
+  startError: null,
+  pendingCount: 0,
+  deadLetterCount: 0,
+};
+
+/**
+ * The sync slice. What runs, waits, progresses and last happened is the coordinator's state
+ * (`SyncStateSnapshot`: running, queued, progress, holds, lastOutcome, lastSyncedAt), copied as
+ * reported and never re-derived here; the reducer owns only what the coordinator doesn't know:
+ * the session, the counts, the run any tab holds the lock for and the browser's connectivity.
+ */
+export interface SyncFeatureState extends SyncStateSnapshot, SessionFields {
+  /** The run that holds the lock in any tab. */
+  readonly lockHolder: RunMarker | null;
   readonly online: boolean;
 }
 
 export const initialSyncFeatureState: SyncFeatureState = {
-  userId: null,
-  missingTables: [],
-  running: null,
-  queued: null,
-  progress: [],
+  ...INITIAL_SYNC_SNAPSHOT,
+  ...NO_SESSION,
   lockHolder: null,
-  lastOutcome: null,
-  lastSyncedAt: null,
-  pendingCount: 0,
-  deadLetterCount: 0,
   online: true,
 };
 
@@ -47,47 +50,21 @@ export const syncFeature = createFeature({
   reducer: createReducer(
     initialSyncFeatureState,
     on(SyncEngineActions.started, (state, { userId, missingTables }): SyncFeatureState => ({
-      ...initialSyncFeatureState,
-      online: state.online,
-      lockHolder: state.lockHolder,
+      ...state,
+      ...NO_SESSION,
       userId,
       missingTables,
     })),
-    on(SyncEngineActions.stopped, (state): SyncFeatureState => ({
-      ...initialSyncFeatureState,
-      online: state.online,
-      lockHolder: state.lockHolder,
-    })),
-    on(
-      SyncEngineActions.requestQueued,
-      SyncEngineActions.requestMerged,
-      (state, { queued }): SyncFeatureState => ({
-        ...state,
-        queued,
-      }),
-    ),
-    on(SyncEngineActions.runStarted, (state, { run }): SyncFeatureState => ({
+    on(SyncEngineActions.startFailed, (state, { message }): SyncFeatureState => ({
       ...state,
-      running: run,
-      queued: null,
-      progress: [],
+      startError: message,
     })),
-    on(SyncEngineActions.phaseChanged, (state, { runId, phase }): SyncFeatureState =>
-      state.running?.runId === runId ? { ...state, running: { ...state.running, phase } } : state,
-    ),
-    on(SyncEngineActions.progressReported, (state, { runId, progress }): SyncFeatureState =>
-      state.running?.runId === runId
-        ? { ...state, progress: replaceProgress(state.progress, progress) }
-        : state,
-    ),
-    on(SyncEngineActions.runCompleted, (state, { outcome }): SyncFeatureState => ({
-      ...state,
-      running: state.running?.runId === outcome.runId ? null : state.running,
-      lastOutcome: outcome,
-      lastSyncedAt: outcome.status === 'succeeded' ? outcome.at : state.lastSyncedAt,
-      missingTables:
-        outcome.status === 'succeeded' && outcome.kind === 'initial' ? [] : state.missingTables,
-    })),
+    on(SyncEngineActions.stopped, (state): SyncFeatureState => ({ ...state, ...NO_SESSION })),
+    on(SyncEngineActions.stateChanged, (state, { state: engine }): SyncFeatureState => {
+      const last = engine.lastOutcome;
+      const initialDone = last?.kind === 'initial' && last.status === 'succeeded';
+      return { ...state, ...engine, missingTables: initialDone ? [] : state.missingTables };
+    }),
     on(SyncEngineActions.countsChanged, (state, { pending, deadLetter }): SyncFeatureState => ({
       ...state,
       pendingCount: pending,
@@ -105,6 +82,7 @@ export const syncFeature = createFeature({
   extraSelectors: ({
     selectRunning,
     selectQueued,
+    selectStartError,
     selectLockHolder,
     selectLastOutcome,
     selectPendingCount,
@@ -119,6 +97,7 @@ export const syncFeature = createFeature({
     );
     const selectBadgeState = createSelector(
       selectOnline,
+      selectStartError,
       selectQueued,
       selectRunning,
       selectSyncing,
@@ -126,8 +105,20 @@ export const syncFeature = createFeature({
       selectDeadLetterCount,
       selectPendingCount,
       selectLockHolder,
-      (online, queued, running, syncing, last, deadLetters, pending, holder): BadgeState => {
+      (
+        online,
+        startError,
+        queued,
+        running,
+        syncing,
+        last,
+        deadLetters,
+        pending,
+        holder,
+      ): BadgeState => {
         if (!online) return 'offline';
+        // No engine runs for this session: nothing will sync until the user logs in again.
+        if (startError !== null) return 'failed';
         const waitsForOtherTab =
           running?.phase === 'waitingForLock' && holder !== null && holder.runId !== running.runId;
         // Waiting behind a run, in this tab or another, is "queued".
@@ -143,16 +134,10 @@ export const syncFeature = createFeature({
   },
 });
 
-/** Progress snapshots are cumulative: keep the latest per phase and table. */
-function replaceProgress(list: readonly PhaseProgress[], next: PhaseProgress): PhaseProgress[] {
-  const same = (p: PhaseProgress) =>
-    p.phase === next.phase &&
-    (p.phase === 'push' || (next.phase === 'pull' && p.table === next.table));
-  return [...list.filter((p) => !same(p)), next];
-}
-
 export const {
   selectUserId,
+  selectMissingTables,
+  selectStartError,
   selectRunning,
   selectQueued,
   selectProgress,
@@ -161,7 +146,6 @@ export const {
   selectPendingCount,
   selectDeadLetterCount,
   selectOnline,
-  selectMissingTables,
   selectBadgeState,
   selectSyncing,
 } = syncFeature;

@@ -23,10 +23,12 @@ export {
   type SyncTestingOptions,
 } from './provide-sync-testing';
 export {
+  conflictResult,
   provideTestLocalDb,
   removeTestLocalDb,
+  serverLine,
   serverWorkOrder,
   TEST_EPOCH,
   tombstone,
-  workOrder,
 } from '../local/local-db.testing';
+export { FakeSyncBrowser } from './fake-browser';

@@ -2,11 +2,14 @@ import { TestBed } from '@angular/core/testing';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { ToastrService } from 'ngx-toastr';
-import { filter, map, merge, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import { distinctUntilChanged, filter, map, merge, type Observable } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../testing/run-effect';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 import { SyncEngine } from '../engine/sync-engine';
-import { SyncBadgeActions, SyncEngineActions } from '../state/sync.actions';
-import { badgeRequests$, engineEvents$, queuedNotice$ } from '../state/sync.effects';
+import { SyncBadgeActions } from '../state/sync.actions';
+import { engineEvents$, engineState$, queuedNotice$ } from '../state/sync.effects';
+import { badgeRequests$ } from '../state/sync-triggers.effects';
 import { QUEUED_NOTICE } from '../state/sync-notices';
 import { provideSyncTesting, TestSyncEngine } from './provide-sync-testing';
 
@@ -20,7 +23,7 @@ describe('provideSyncTesting', () => {
   let toastr: jasmine.SpyObj<ToastrService>;
 
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
     toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['info']);
     TestBed.configureTestingModule({
       providers: [
@@ -34,19 +37,21 @@ describe('provideSyncTesting', () => {
   it('merges taps made during a run into one queued request: one toast, exactly two runs', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const engine = TestBed.inject(SyncEngine) as unknown as TestSyncEngine;
-      const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
       engine.start('u1').subscribe();
       // A tap at 0 starts a run at 500 ms (3 s long); three more taps, each its own request
       // after the debounce, arrive during it and merge into the one waiting request.
       const taps = hot('t 999ms t 599ms t 599ms t', { t: SyncBadgeActions.syncRequested() });
-      const engineActions$ = run(() => engineEvents$());
+      const engineActions$ = runEffect(engineEvents$);
       actions$ = merge(taps, engineActions$);
-      run(() => badgeRequests$()).subscribe();
-      run(() => queuedNotice$()).subscribe();
+      runEffect(badgeRequests$).subscribe();
+      runEffect(queuedNotice$).subscribe();
 
-      const runStarts = engineActions$.pipe(
-        filter((action) => action.type === SyncEngineActions.runStarted.type),
-        map((action) => (action as ReturnType<typeof SyncEngineActions.runStarted>).run.kind),
+      // A run starts when the engine's state names a new running run.
+      const runStarts = runEffect(engineState$).pipe(
+        map(({ state }) => state.running),
+        distinctUntilChanged((a, b) => a?.runId === b?.runId),
+        filter((running) => running !== null),
+        map((running) => running.kind),
       );
       expectObservable(runStarts, '^ 10s !').toBe('500ms a 2999ms b', { a: 'manual', b: 'manual' });
     });

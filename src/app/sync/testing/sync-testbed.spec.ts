@@ -1,4 +1,5 @@
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 import { SyncError, SyncOutcome } from '../core';
 import { createSyncTestbed, outcomeLetter } from './sync-testbed';
@@ -7,7 +8,7 @@ describe('createSyncTestbed', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('scripts phase durations per run and records every phase call', () => {

@@ -2,10 +2,10 @@ import { HttpErrorResponse, provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { TimeoutError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { SyncError } from '../core';
 import { DEFAULT_SYNC_CONFIG, SYNC_CONFIG, SYNC_SCHEDULER } from '../sync.tokens';
 import { SYNC_API, SyncTransport, toTransportError } from './sync-transport';
+import { createTestScheduler } from '../../../testing/test-scheduler';
 
 describe('SyncTransport', () => {
   let backend: HttpTestingController;
@@ -83,7 +83,7 @@ describe('SyncTransport', () => {
   });
 
   it('times out in virtual time and aborts the request', () => {
-    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const scheduler = createTestScheduler();
     const transport = setUp([
       { provide: SYNC_SCHEDULER, useValue: scheduler },
       { provide: SYNC_CONFIG, useValue: { ...DEFAULT_SYNC_CONFIG, requestTimeoutMs: 2000 } },

@@ -2,6 +2,7 @@ import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { TestBed } from '@angular/core/testing';
 import { MatBadgeHarness } from '@angular/material/badge/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatTooltipHarness } from '@angular/material/tooltip/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { VirtualTimeScheduler } from 'rxjs';
 import { SyncBadgeActions } from '../state/sync.actions';
@@ -10,6 +11,7 @@ import {
   selectDeadLetterCount,
   selectLastSyncedAt,
   selectPendingCount,
+  selectStartError,
   type BadgeState,
 } from '../state/sync.feature';
 import { SYNC_SCHEDULER } from '../sync.tokens';
@@ -19,7 +21,11 @@ describe('SyncBadge', () => {
   let store: MockStore;
   let scheduler: VirtualTimeScheduler;
 
-  async function render(state: BadgeState, counts = { pending: 0, deadLetter: 0 }) {
+  async function render(
+    state: BadgeState,
+    counts = { pending: 0, deadLetter: 0 },
+    startError: string | null = null,
+  ) {
     scheduler = new VirtualTimeScheduler();
     TestBed.configureTestingModule({
       imports: [SyncBadge],
@@ -30,6 +36,7 @@ describe('SyncBadge', () => {
             { selector: selectPendingCount, value: counts.pending },
             { selector: selectDeadLetterCount, value: counts.deadLetter },
             { selector: selectLastSyncedAt, value: null },
+            { selector: selectStartError, value: startError },
           ],
         }),
         { provide: SYNC_SCHEDULER, useValue: scheduler },
@@ -67,6 +74,22 @@ describe('SyncBadge', () => {
     TestBed.resetTestingModule();
     const dead = await render('deadLetter', { pending: 4, deadLetter: 2 });
     expect(await (await dead.loader.getHarness(MatBadgeHarness)).getText()).toBe('2');
+  });
+
+  it('offers a sync in its tooltip, and says why when sync could not start', async () => {
+    const ok = await render('synced');
+    const tooltip = await ok.loader.getHarness(MatTooltipHarness);
+    await tooltip.show();
+    expect(await tooltip.getTooltipText()).toBe(
+      'Not synced yet. Tap to sync; long press to re-sync master data.',
+    );
+    TestBed.resetTestingModule();
+    const failed = await render('failed', { pending: 0, deadLetter: 0 }, 'no storage');
+    const failedTooltip = await failed.loader.getHarness(MatTooltipHarness);
+    await failedTooltip.show();
+    expect(await failedTooltip.getTooltipText()).toBe(
+      'Sync could not start on this device: no storage.',
+    );
   });
 
   it('syncs on tap', async () => {

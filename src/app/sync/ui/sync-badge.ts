@@ -20,6 +20,7 @@ import {
   selectDeadLetterCount,
   selectLastSyncedAt,
   selectPendingCount,
+  selectStartError,
 } from '../state/sync.feature';
 import { SYNC_SCHEDULER } from '../sync.tokens';
 
@@ -75,6 +76,7 @@ export class SyncBadge implements OnDestroy {
   private readonly pending = this.store.selectSignal(selectPendingCount);
   private readonly deadLetters = this.store.selectSignal(selectDeadLetterCount);
   private readonly lastSyncedAt = this.store.selectSignal(selectLastSyncedAt);
+  private readonly startError = this.store.selectSignal(selectStartError);
 
   protected readonly icon = computed(() => ICONS[this.state()]);
   protected readonly label = computed(() => `Sync status: ${LABELS[this.state()]}`);
@@ -84,6 +86,9 @@ export class SyncBadge implements OnDestroy {
     return this.pending() > 0 ? this.pending() : null;
   });
   protected readonly tooltip = computed(() => {
+    const startError = this.startError();
+    // Tapping can't help when the engine never started: say why instead of offering it.
+    if (startError !== null) return `Sync could not start on this device: ${startError}.`;
     const at = this.lastSyncedAt();
     const last = at ? `Last synced ${this.datePipe.transform(at, 'medium')}` : 'Not synced yet';
     return `${last}. Tap to sync; long press to re-sync master data.`;

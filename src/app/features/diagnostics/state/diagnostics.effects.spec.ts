@@ -4,7 +4,9 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { ToastrService } from 'ngx-toastr';
 import { type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { runEffect } from '../../../../testing/run-effect';
+import { createTestScheduler } from '../../../../testing/test-scheduler';
 
 import {
   DeadLetterNotFoundError,
@@ -42,7 +44,7 @@ describe('diagnostics effects', () => {
   let events$: Observable<SyncEvent>;
 
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler = createTestScheduler();
     resolver = jasmine.createSpyObj<DeadLetterResolver>('DeadLetterResolver', ['resolve']);
     dialog = jasmine.createSpyObj<MatDialog>('MatDialog', ['open']);
     toastr = jasmine.createSpyObj<ToastrService>('ToastrService', ['success', 'error']);
@@ -62,8 +64,6 @@ describe('diagnostics effects', () => {
     });
   });
 
-  const run = <T>(effect: () => Observable<T>) => TestBed.runInInjectionContext(effect);
-
   describe('timelineEvents$', () => {
     it('records the events the timeline reads and skips the rest', () => {
       scheduler.run(({ cold, expectObservable }) => {
@@ -73,7 +73,7 @@ describe('diagnostics effects', () => {
           b: { type: 'holdStarted', at: 2 },
           c: { type: 'lockReleased', at: 3, runId: 'r1' },
         });
-        expectObservable(run(() => timelineEvents$())).toBe('-a----', {
+        expectObservable(runEffect(timelineEvents$)).toBe('-a----', {
           a: TimelineActions.eventRecorded({ event: received }),
         });
       });
@@ -92,7 +92,7 @@ describe('diagnostics effects', () => {
           k: DeadLetterActions.keepMineClicked(key),
           t: DeadLetterActions.retryClicked({ table: 'workOrders', id: 'w2' }),
         });
-        expectObservable(run(() => resolveDeadLetter$())).toBe('---ab', {
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('---ab', {
           a: DeadLetterStoreActions.resolved({ choice: 'keepMine', resolution: pending }),
           b: DeadLetterStoreActions.resolved({ choice: 'retry', resolution: pending }),
         });
@@ -108,7 +108,7 @@ describe('diagnostics effects', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         answers({ keepMine: cold('-#', {}, offline) });
         actions$ = hot('-k', { k: DeadLetterActions.keepMineClicked(key) });
-        expectObservable(run(() => resolveDeadLetter$())).toBe('--f', {
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('--f', {
           f: DeadLetterStoreActions.resolveFailed({
             ...key,
             choice: 'keepMine',
@@ -129,7 +129,7 @@ describe('diagnostics effects', () => {
           u: DeadLetterActions.useServerClicked(key),
           d: DiscardDialogActions.discardConfirmed(key),
         });
-        expectObservable(run(() => resolveDeadLetter$())).toBe('--f-r', {
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('--f-r', {
           f: DeadLetterStoreActions.resolveFailed({
             ...key,
             choice: 'useServer',
@@ -146,7 +146,7 @@ describe('diagnostics effects', () => {
     it('does nothing for a discard click that was not confirmed', () => {
       scheduler.run(({ hot, expectObservable }) => {
         actions$ = hot('-d', { d: DeadLetterActions.discardClicked(key) });
-        expectObservable(run(() => resolveDeadLetter$())).toBe('--');
+        expectObservable(runEffect(resolveDeadLetter$)).toBe('--');
       });
       expect(resolver.resolve).not.toHaveBeenCalled();
     });
@@ -162,7 +162,7 @@ describe('diagnostics effects', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         answering(cold('---(t|)', { t: true }));
         actions$ = hot('-d', { d: DeadLetterActions.discardClicked(key) });
-        expectObservable(run(() => confirmDiscard$())).toBe('----c', {
+        expectObservable(runEffect(confirmDiscard$)).toBe('----c', {
           c: DiscardDialogActions.discardConfirmed(key),
         });
       });
@@ -173,7 +173,7 @@ describe('diagnostics effects', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         answering(cold('---(f|)', { f: false }));
         actions$ = hot('-dd', { d: DeadLetterActions.discardClicked(key) });
-        expectObservable(run(() => confirmDiscard$())).toBe('-----');
+        expectObservable(runEffect(confirmDiscard$)).toBe('-----');
       });
       expect(dialog.open).toHaveBeenCalledTimes(1);
     });
@@ -187,7 +187,7 @@ describe('diagnostics effects', () => {
           f: DeadLetterStoreActions.resolveFailed({ ...key, choice: 'retry', message: 'nope' }),
           x: DeadLetterActions.retryClicked(key),
         });
-        expectObservable(run(() => resolutionNotices$())).toBe('-s-f--', {
+        expectObservable(runEffect(resolutionNotices$)).toBe('-s-f--', {
           s: DeadLetterStoreActions.resolved({ choice: 'retry', resolution: pending }),
           f: DeadLetterStoreActions.resolveFailed({ ...key, choice: 'retry', message: 'nope' }),
         });
