@@ -116,11 +116,15 @@ if (process.env.TEST_DATABASE_URL) {
   steps.push('server (node:test, postgres): skipped (TEST_DATABASE_URL not set)');
 }
 // The deterministic simulation: the app's sync modules on several devices against the real server
-// code, the nine regression histories of issue 12 and 500 random histories (sim/).
+// code: the ledger's rules, the regression histories and 500 random histories (sim/).
 runner(
   'simulation (node:test)',
   'node',
-  nodeTestArgs('sim.tap', ['sim/regressions.test.ts', 'sim/simulation.test.ts']),
+  nodeTestArgs('sim.tap', [
+    'sim/ledger.test.ts',
+    'sim/regressions.test.ts',
+    'sim/simulation.test.ts',
+  ]),
   () => tapCounts(`${results}/sim.tap`),
   // A larger young generation: the histories allocate briskly, and scavenges cost ~10% less CPU.
   { TSX_TSCONFIG_PATH: 'sim/tsconfig.json', NODE_OPTIONS: '--max-semi-space-size=64' },

@@ -21,6 +21,9 @@ interface Edit {
 
 export type Fields = Readonly<Record<string, unknown>>;
 
+/** A record as one device holds it: its fields, and whether the device has deleted it. */
+export type Held = Fields & { readonly id: string; readonly localDeleted?: boolean };
+
 export class Ledger {
   private readonly edits: Edit[] = [];
   private readonly deletes: { key: string; step: number; where: string; dropped: boolean }[] = [];
@@ -44,6 +47,27 @@ export class Ledger {
   delete(key: string, before: Fields, step: number, where: string): void {
     for (const field of TRACKED_FIELDS) this.settle(key, field, before[field], 'superseded');
     this.deletes.push({ key, step, where, dropped: false });
+  }
+
+  /**
+   * "Keep mine" on a conflicted deletion of an order also deletes the device's live lines of it
+   * (rule 4 of docs/protocol.md): each line the resolution turned from live (`before`) to deleted
+   * (`after`) on that device counts as the user deleting it as the device held it, unsent edits
+   * of that device's included. Lines it left alone, and values the device never held (another
+   * device's edit it had not pulled), are not covered.
+   */
+  cascadeDeleted(
+    table: string,
+    before: readonly Held[],
+    after: readonly Held[],
+    step: number,
+    where: string,
+  ): void {
+    const deleted = new Set(after.filter((doc) => doc.localDeleted).map((doc) => doc.id));
+    for (const doc of before) {
+      if (!doc.localDeleted && deleted.has(doc.id))
+        this.delete(`${table}|${doc.id}`, doc, step, where);
+    }
   }
 
   /** The user dropped their own parked deletion of the record ("Use server's", "Discard"). */

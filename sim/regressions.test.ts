@@ -1,8 +1,9 @@
 /**
- * The nine histories of issue 12, each a named regression: the same runner and invariants as the
- * random histories, on steps written by hand. Records are named by position among the device's
- * live records sorted by id: the seeded orders wo-000001..3 come first (#0..#2), then the
- * device's own (`<device>-wo<step>`).
+ * The nine histories of issue 12 and the histories random seeds found since, each a named
+ * regression: the same runner and invariants as the random histories, on steps written by hand.
+ * Records are named by position among the device's live records sorted by id: the seeded orders
+ * wo-000001..3 come first (#0..#2), then the device's own (`<device>-wo<step>`); lines likewise
+ * (wol-000001..3, then `<device>-l<step>-<i>`).
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -47,9 +48,9 @@ function assertClean(result: HistoryResult): void {
   assert.deepEqual(result.violations, [], result.violations.join('\n'));
 }
 
-describe('issue 12: the nine histories', () => {
-  after(() => closeSimServer());
+after(() => closeSimServer());
 
+describe('issue 12: the nine histories', () => {
   it('1. a stale form (or an edit based on an older version) merges with the other device edit', async () => {
     const result = await history([
       { op: 'openForm', d: B, k: 0 },
@@ -171,5 +172,29 @@ describe('issue 12: the nine histories', () => {
     ]);
     assertClean(result);
     assert.equal(result.refused, 0, 'the line never went out before its order');
+  });
+});
+
+describe('histories found by the simulation', () => {
+  it('seed 6823: "Keep mine" on a deleted order deletes its lines as this device holds them, own edits included', async () => {
+    // B deletes order #0 while A adds a line to it: B's delete conflicts and B pulls the line.
+    // B edits that line, then keeps its deletion of the order: rule 4 deletes the order's local
+    // lines too, B's unsent edit with them: B's choice covers what B's device held.
+    const result = await history([
+      { op: 'deleteOrder', d: B, k: 0 },
+      { op: 'addLine', d: A, k: 0 },
+      sync(A),
+      sync(B),
+      { op: 'editLine', d: B, k: 2, quantity: true, note: true },
+      { op: 'resolve', d: B, k: 0, action: 'keepMine' },
+      sync(B),
+      sync(A),
+    ]);
+    assertClean(result);
+    assert.equal(
+      result.deadLetters,
+      0,
+      'the line and the order are deleted without a new conflict',
+    );
   });
 });

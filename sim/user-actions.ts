@@ -129,16 +129,27 @@ export async function resolveDeadLetter(
 ): Promise<void> {
   const key = `${letter.table}|${letter.id}`;
   const server = await context.serverVersion(letter.table, letter.id);
+  // Keeping an order's deletion deletes its lines, on the server and on the device (rule 4).
+  const deletesLines = letter.table === 'workOrders' && letter.localDeleted;
+  const linesBefore = deletesLines ? await linesOf(device, letter.id) : [];
   const done = await resolveOnDevice(device, letter, action);
   if (done === 'refused') return;
   if (done === 'keepMine') {
     context.ledger.told(key, server?.data ?? null, context.step, true);
-    // Keeping a deletion of an order the server says has lines deletes those lines too: the
-    // conflict told the user so.
-    if (letter.table === 'workOrders' && letter.localDeleted) {
+    if (deletesLines) {
+      // The server's lines: the conflict told the user the order has them.
       for (const line of await context.serverLines(letter.id)) {
         context.ledger.told(`workOrderLines|${line.id}`, line.data, context.step);
       }
+      // The device's own, as it held them: deleted by the user's choice, like "delete order".
+      const linesAfter = await linesOf(device, letter.id);
+      context.ledger.cascadeDeleted(
+        'workOrderLines',
+        linesBefore,
+        linesAfter,
+        context.step,
+        context.where,
+      );
     }
   } else if (done === 'dropped') {
     context.ledger.told(key, letter, context.step);
@@ -157,6 +168,11 @@ async function addLine(device: SimDevice, context: ActionContext, orderId: strin
   };
   await firstValueFrom(device.store.upsertLocal('workOrderLines', line));
   context.ledger.write(`workOrderLines|${id}`, undefined, line, context.where);
+}
+
+/** An order's lines as the device stores them, its local deletions included. */
+async function linesOf(device: SimDevice, orderId: string): Promise<LocalDoc[]> {
+  return (await device.docs('workOrderLines')).filter((doc) => doc.workOrderId === orderId);
 }
 
 /** Records the user sees: stored, not locally deleted, sorted by id. */
