@@ -56,7 +56,7 @@ async function underLoad(requests: { path: string; body: unknown }[]) {
 }
 
 describe('the event loop during heavy store work', () => {
-  test('/api/health answers at once (a tenth of the push at most) while a 500-change push and a 5,000-record pull run', async (t) => {
+  test('/api/health answers at once (a quarter of the push at most) while a 500-change push and a 5,000-record pull run', async (t) => {
     const changes: PushChange[] = Array.from({ length: 500 }, (_, i) =>
       change('workOrders', `wo-loop-${i}`, workOrder('cus-000001', `Order ${i}`)),
     );
@@ -84,9 +84,10 @@ describe('the event loop during heavy store work', () => {
     // Enough checks ran to mean something, and the push lasted long enough to have blocked them:
     // the slowest check against the push's own duration, both taken in this run. An absolute
     // bound (50 ms on an idle machine, docs/performance.md) would flake on a loaded one: at load
-    // 10 the worst check took 317 ms while the push took 11.5 s; with the store in the server's
-    // thread the worst check lasts about as long as the push.
+    // 10 the worst check took 317 ms while the push took 11.5 s (120 ms against 2.3 s on
+    // PostgreSQL); with the store in the server's thread the worst check lasts as long as the
+    // push, so a quarter leaves room for a loaded machine and still tells the two apart.
     assert.ok(health.length >= 5, summary);
-    assert.ok(push.ms > 10 * worst, summary);
+    assert.ok(push.ms > 4 * worst, summary);
   });
 });
