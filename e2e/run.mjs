@@ -2,10 +2,10 @@
 // serves the build), runs the Playwright suite against it, and stops the server — also on failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitForHttp } from '../scripts/wait-for-http.mjs';
+import { freePort } from '../scripts/free-port.mjs';
 
 const skipBuild = process.argv.includes('--skip-build');
 const passThrough = process.argv.slice(2).filter((arg) => arg !== '--skip-build');
@@ -71,14 +71,3 @@ try {
   stopServer();
 }
 process.exit(status);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: found } = probe.address();
-      probe.close(() => resolve(found));
-    });
-  });
-}
