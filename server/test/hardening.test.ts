@@ -1,33 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from '../src/app';
 import type { Db } from '../src/store/db';
 import { currentRevision } from '../src/store/records';
-import { call, change, login, startTestApp, workOrder } from './helpers';
+import { appOnClock, call, change, login, workOrder } from './helpers';
 
-let app: FastifyInstance;
-let clock = Date.now();
-const extra: FastifyInstance[] = [];
-
-before(async () => {
-  app = await startTestApp({ now: () => clock, sessionTtlMs: 60_000 });
-});
-after(async () => {
-  for (const other of extra) await other.close();
-  await app.close();
-});
-beforeEach(async () => {
-  clock = Date.now();
-  await app.db.query('DELETE FROM login_attempts');
-});
-
-/** Another instance over the same database, as a second process behind a load balancer. */
-async function instance(options: AppOptions): Promise<FastifyInstance> {
-  const built = await buildApp({ db: app.db, staticDir: null, now: () => clock, ...options });
-  extra.push(built);
-  return built;
-}
+const fixture = appOnClock({ sessionTtlMs: 60_000 });
 
 function attempt(target: FastifyInstance, username: string, address = '127.0.0.1') {
   return target.inject({
@@ -44,7 +22,7 @@ describe('credentials', () => {
   test('an unknown username costs the same scrypt time as a wrong password', async () => {
     const timed = async (username: string) => {
       const started = process.hrtime.bigint();
-      assert.equal((await attempt(app, username)).statusCode, 401);
+      assert.equal((await attempt(fixture.app, username)).statusCode, 401);
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
     const known: number[] = [];
@@ -62,46 +40,46 @@ describe('credentials', () => {
   });
 
   test('an expired or revoked token is refused on every route, and writes nothing', async () => {
-    const session = await login(app, 'alice');
-    const before = await currentRevision(app.db, session.user.id);
-    clock += 60_000;
-    const pushed = await call(app, 'POST', '/api/sync/push', {
+    const session = await login(fixture.app, 'alice');
+    const before = await currentRevision(fixture.app.db, session.user.id);
+    fixture.clock += 60_000;
+    const pushed = await call(fixture.app, 'POST', '/api/sync/push', {
       token: session.token,
       body: { changes: [change('workOrders', 'wo-late', workOrder())] },
     });
     assert.equal(pushed.status, 401);
-    assert.equal(await currentRevision(app.db, session.user.id), before);
+    assert.equal(await currentRevision(fixture.app.db, session.user.id), before);
     assert.equal(
-      (await call(app, 'POST', '/api/auth/logout', { token: session.token })).status,
+      (await call(fixture.app, 'POST', '/api/auth/logout', { token: session.token })).status,
       401,
     );
   });
 });
 
 describe('error responses', () => {
-  /** The app's database, with one kind of statement made to fail the way a driver fails. */
+  /** The fixture.app's database, with one kind of statement made to fail the way a driver fails. */
   function failing(pattern: RegExp, code: string): Db {
     const error = () =>
       Object.assign(new Error(`relation "records" does not exist: SELECT secret FROM records`), {
         code,
       });
     return {
-      driver: app.db.driver,
+      driver: fixture.app.db.driver,
       query: (sql, params) =>
-        pattern.test(sql) ? Promise.reject(error()) : app.db.query(sql, params),
-      transaction: (fn) => app.db.transaction(fn),
+        pattern.test(sql) ? Promise.reject(error()) : fixture.app.db.query(sql, params),
+      transaction: (fn) => fixture.app.db.transaction(fn),
       close: async () => {},
     };
   }
 
   test('a database failure is a generic 500: no SQL, no stack, logged for operators', async () => {
     const lines: string[] = [];
-    const broken = await instance({
+    const broken = await fixture.instance({
       db: failing(/count\(\*\) AS n FROM records/, '42P01'),
       logLevel: 'error',
       logStream: { write: (line) => lines.push(line) },
     });
-    const { token } = await login(app, 'alice');
+    const { token } = await login(fixture.app, 'alice');
     const response = await broken.inject({
       method: 'GET',
       url: '/api/sync/manifest',
@@ -118,8 +96,10 @@ describe('error responses', () => {
   });
 
   test('a value the database refuses is a 400 that names no SQL', async () => {
-    const refusing = await instance({ db: failing(/count\(\*\) AS n FROM records/, '22P05') });
-    const { token } = await login(app, 'alice');
+    const refusing = await fixture.instance({
+      db: failing(/count\(\*\) AS n FROM records/, '22P05'),
+    });
+    const { token } = await login(fixture.app, 'alice');
     const response = await call<{ message: string }>(refusing, 'GET', '/api/sync/manifest', {
       token,
     });
@@ -128,8 +108,8 @@ describe('error responses', () => {
   });
 
   test('the body limit is configurable and answers 413', async () => {
-    const small = await instance({ bodyLimit: 1024 });
-    const { token } = await login(app, 'alice');
+    const small = await fixture.instance({ bodyLimit: 1024 });
+    const { token } = await login(fixture.app, 'alice');
     const response = await call(small, 'POST', '/api/sync/push', {
       token,
       body: {
@@ -142,7 +122,7 @@ describe('error responses', () => {
 
 describe('headers', () => {
   test('API answers carry the security headers', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/health' });
+    const response = await fixture.app.inject({ method: 'GET', url: '/api/health' });
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
     assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN');
     assert.equal(response.headers['referrer-policy'], 'no-referrer');
@@ -161,12 +141,12 @@ describe('headers', () => {
           'access-control-request-headers': 'authorization,content-type',
         },
       });
-    const withCors = await instance({ corsOrigins: ['http://localhost:4200'] });
+    const withCors = await fixture.instance({ corsOrigins: ['http://localhost:4200'] });
     const allowed = await preflight(withCors, 'http://localhost:4200');
     assert.equal(allowed.headers['access-control-allow-origin'], 'http://localhost:4200');
     const other = await preflight(withCors, 'https://evil.example');
     assert.equal(other.headers['access-control-allow-origin'], undefined);
-    const none = await preflight(app, 'http://localhost:4200');
+    const none = await preflight(fixture.app, 'http://localhost:4200');
     assert.equal(none.headers['access-control-allow-origin'], undefined);
   });
 });

@@ -5,6 +5,8 @@
  * The store under the whole suite is PGlite, or PostgreSQL when SERVER_TEST_STORE=postgres and
  * TEST_DATABASE_URL names a throwaway database: every file then starts from an empty schema.
  */
+import { after, before, beforeEach } from 'node:test';
+
 import type { FastifyInstance } from 'fastify';
 import type {
   LoginResponse,
@@ -70,6 +72,41 @@ export async function startTestApp(options: AppOptions = {}): Promise<FastifyIns
     staticDir: null,
     ...options,
   });
+}
+
+/**
+ * The file's app on a clock the tests move (`fixture.clock += …`), and more instances over its
+ * database, as other processes behind a load balancer; all closed after the file. Each test
+ * starts at the current time with no login attempts counted.
+ */
+export function appOnClock(options: AppOptions = {}) {
+  const extra: FastifyInstance[] = [];
+  const fixture = {
+    app: undefined as unknown as FastifyInstance,
+    clock: Date.now(),
+    async instance(more: AppOptions): Promise<FastifyInstance> {
+      const built = await buildApp({
+        db: fixture.app.db,
+        staticDir: null,
+        now: () => fixture.clock,
+        ...more,
+      });
+      extra.push(built);
+      return built;
+    },
+  };
+  before(async () => {
+    fixture.app = await startTestApp({ now: () => fixture.clock, ...options });
+  });
+  after(async () => {
+    for (const other of extra) await other.close();
+    await fixture.app.close();
+  });
+  beforeEach(async () => {
+    fixture.clock = Date.now();
+    await fixture.app.db.query('DELETE FROM login_attempts');
+  });
+  return fixture;
 }
 
 /**

@@ -4,34 +4,12 @@
  * failures from its own address.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp, type AppOptions } from '../src/app';
 import type { LoginRateLimit } from '../src/store/login-limits';
-import { PASSWORDS, startTestApp } from './helpers';
+import { appOnClock, PASSWORDS } from './helpers';
 
-let app: FastifyInstance;
-let clock = Date.now();
-const extra: FastifyInstance[] = [];
-
-before(async () => {
-  app = await startTestApp({ now: () => clock, sessionTtlMs: 60_000 });
-});
-after(async () => {
-  for (const other of extra) await other.close();
-  await app.close();
-});
-beforeEach(async () => {
-  clock = Date.now();
-  await app.db.query('DELETE FROM login_attempts');
-});
-
-/** Another instance over the same database, as a second process behind a load balancer. */
-async function instance(options: AppOptions): Promise<FastifyInstance> {
-  const built = await buildApp({ db: app.db, staticDir: null, now: () => clock, ...options });
-  extra.push(built);
-  return built;
-}
+const fixture = appOnClock({ sessionTtlMs: 60_000 });
 
 const limit = (
   perAddress: number,
@@ -59,11 +37,11 @@ const right = (username: string) => PASSWORDS[username]!;
 
 describe('login throttle', () => {
   test('slows a brute force from one address: a 429 with Retry-After, its right password too', async () => {
-    const limited = await instance({ loginRateLimit: limit(100, 3, 100) });
+    const limited = await fixture.instance({ loginRateLimit: limit(100, 3, 100) });
     for (let i = 0; i < 3; i++) {
       assert.equal((await loginFrom(limited, '10.0.0.1', 'alice')).statusCode, 401);
     }
-    clock += 15_000;
+    fixture.clock += 15_000;
     const slowed = await loginFrom(limited, '10.0.0.1', 'ALICE');
     assert.equal(slowed.statusCode, 429);
     assert.equal(slowed.headers['retry-after'], '45');
@@ -75,12 +53,12 @@ describe('login throttle', () => {
     // Answering the right password here would tell a guesser when it found it.
     const guessed = await loginFrom(limited, '10.0.0.1', 'alice', right('alice'));
     assert.equal(guessed.statusCode, 429);
-    clock += 45_000;
+    fixture.clock += 45_000;
     assert.equal((await loginFrom(limited, '10.0.0.1', 'alice')).statusCode, 401, 'window over');
   });
 
   test('alice logs in from another address while the brute force goes on', async () => {
-    const limited = await instance({ loginRateLimit: limit(100, 3, 5) });
+    const limited = await fixture.instance({ loginRateLimit: limit(100, 3, 5) });
     for (let i = 0; i < 12; i++) {
       const status = (await loginFrom(limited, '10.0.0.1', 'alice')).statusCode;
       assert.equal(status, i < 3 ? 401 : 429, `attempt ${i + 1}`);
@@ -92,7 +70,7 @@ describe('login throttle', () => {
   });
 
   test('a burst of concurrent guesses gets no more tries than the limit', async () => {
-    const limited = await instance({ loginRateLimit: limit(100, 3, 100) });
+    const limited = await fixture.instance({ loginRateLimit: limit(100, 3, 100) });
     const statuses = await Promise.all(
       Array.from(
         { length: 8 },
@@ -103,7 +81,7 @@ describe('login throttle', () => {
   });
 
   test('only failures count', async () => {
-    const limited = await instance({ loginRateLimit: limit(3, 2, 3) });
+    const limited = await fixture.instance({ loginRateLimit: limit(3, 2, 3) });
     for (let i = 0; i < 4; i++) {
       const ok = await loginFrom(limited, '10.0.0.3', 'bob', right('bob'));
       assert.equal(ok.statusCode, 200, `login ${i + 1}`);
@@ -117,21 +95,21 @@ describe('login throttle', () => {
   });
 
   test('per address, whatever the usernames it tries; unknown usernames count alike', async () => {
-    const limited = await instance({ loginRateLimit: limit(3, 100, 100) });
+    const limited = await fixture.instance({ loginRateLimit: limit(3, 100, 100) });
     for (const name of ['u1', 'u2', 'alice']) {
       assert.equal((await loginFrom(limited, '10.1.0.1', name)).statusCode, 401);
     }
-    clock += 30_000;
+    fixture.clock += 30_000;
     const blocked = await loginFrom(limited, '10.1.0.1', 'u4');
     assert.equal(blocked.statusCode, 429);
     assert.equal(blocked.headers['retry-after'], '30');
     assert.equal((await loginFrom(limited, '10.1.0.2', 'u4')).statusCode, 401, 'other address');
-    clock += 30_000;
+    fixture.clock += 30_000;
     assert.equal((await loginFrom(limited, '10.1.0.1', 'u5')).statusCode, 401, 'a new window');
   });
 
   test('a ceiling per username stops many addresses, but only those that failed for it', async () => {
-    const limited = await instance({ loginRateLimit: limit(100, 100, 3) });
+    const limited = await fixture.instance({ loginRateLimit: limit(100, 100, 3) });
     for (const address of ['10.2.0.1', '10.2.0.2', '10.2.0.3']) {
       assert.equal((await loginFrom(limited, address, 'bob')).statusCode, 401);
     }
@@ -146,8 +124,8 @@ describe('login throttle', () => {
   });
 
   test('is shared by every instance on the database', async () => {
-    const first = await instance({ loginRateLimit: limit(100, 2, 100) });
-    const second = await instance({ loginRateLimit: limit(100, 2, 100) });
+    const first = await fixture.instance({ loginRateLimit: limit(100, 2, 100) });
+    const second = await fixture.instance({ loginRateLimit: limit(100, 2, 100) });
     assert.equal((await loginFrom(first, '10.3.0.1', 'alice')).statusCode, 401);
     assert.equal((await loginFrom(second, '10.3.0.1', 'alice')).statusCode, 401);
     assert.equal((await loginFrom(first, '10.3.0.1', 'alice')).statusCode, 429);
@@ -159,21 +137,24 @@ describe('login throttle', () => {
       loginFrom(target, '10.9.9.9', `user-${client}`, 'wrong', {
         headers: { 'x-forwarded-for': client },
       });
-    const proxied = await instance({ loginRateLimit: limit(1, 100, 100), trustProxy: '10.9.9.9' });
+    const proxied = await fixture.instance({
+      loginRateLimit: limit(1, 100, 100),
+      trustProxy: '10.9.9.9',
+    });
     assert.equal((await forwarded(proxied, '203.0.113.1')).statusCode, 401);
     assert.equal((await forwarded(proxied, '203.0.113.2')).statusCode, 401, 'its own budget');
     assert.equal((await forwarded(proxied, '203.0.113.1')).statusCode, 429);
-    await app.db.query('DELETE FROM login_attempts');
-    const direct = await instance({ loginRateLimit: limit(1, 100, 100) });
+    await fixture.app.db.query('DELETE FROM login_attempts');
+    const direct = await fixture.instance({ loginRateLimit: limit(1, 100, 100) });
     assert.equal((await forwarded(direct, '203.0.113.1')).statusCode, 401);
     assert.equal((await forwarded(direct, '203.0.113.2')).statusCode, 429, 'header ignored');
   });
 
   test('is off unless configured (test mode), and a bad body costs no attempt', async () => {
     for (let i = 0; i < 12; i++) {
-      assert.equal((await loginFrom(app, '10.4.0.1', 'alice')).statusCode, 401);
+      assert.equal((await loginFrom(fixture.app, '10.4.0.1', 'alice')).statusCode, 401);
     }
-    const limited = await instance({ loginRateLimit: limit(1, 1, 1) });
+    const limited = await fixture.instance({ loginRateLimit: limit(1, 1, 1) });
     const bad = () => limited.inject({ method: 'POST', url: '/api/auth/login', payload: {} });
     assert.equal((await bad()).statusCode, 400);
     assert.equal((await bad()).statusCode, 400);
@@ -182,7 +163,7 @@ describe('login throttle', () => {
 
   test('failed and throttled logins are logged with the username, never the password', async () => {
     const lines: string[] = [];
-    const logged = await instance({
+    const logged = await fixture.instance({
       loginRateLimit: limit(100, 1, 100),
       logLevel: 'warn',
       logStream: { write: (line) => lines.push(line) },
