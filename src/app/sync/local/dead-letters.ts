@@ -257,15 +257,7 @@ export async function useServerVersion(
   id: string,
   current: ServerRecord | null,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(
-    handle,
-    spec,
-    id,
-    'conflict',
-    (doc) => adoptServer(spec, doc, current),
-    current,
-  );
-  return resolution(spec, id, decision);
+  return adoptCurrent(handle, spec, id, 'conflict', current);
 }
 
 /** Rejection: try the same version again as a new change, with a fresh attempt count. */
@@ -293,13 +285,17 @@ export async function discardLocalChange(
   id: string,
   current: ServerRecord | null,
 ): Promise<DeadLetterResolution> {
-  const decision = await resolve(
-    handle,
-    spec,
-    id,
-    'any',
-    (doc) => adoptServer(spec, doc, current),
-    current,
-  );
-  return resolution(spec, id, decision);
+  return adoptCurrent(handle, spec, id, 'any', current);
+}
+
+/** "Use server's" and "Discard": the dead letter becomes `current` (or goes, if it has none). */
+async function adoptCurrent(
+  handle: LocalDbHandle,
+  spec: TableSpec,
+  id: string,
+  expected: DeadLetterReason | 'any',
+  current: ServerRecord | null,
+): Promise<DeadLetterResolution> {
+  const adopt = (doc: StoredDoc) => adoptServer(spec, doc, current);
+  return resolution(spec, id, await resolve(handle, spec, id, expected, adopt, current));
 }
