@@ -8,7 +8,7 @@ import { firstValueFrom } from 'rxjs';
 import type { ServerRecord } from '../contract/protocol';
 import type { TableName } from '../contract/tables';
 import { Ledger } from './ledger';
-import { SimDevice, SIM_TABLES } from './sim-device';
+import { SimDevice, SIM_TABLES, type LocalDoc } from './sim-device';
 import { SimNetwork } from './sim-network';
 import {
   newSimUser,
@@ -33,6 +33,7 @@ import {
 const MAX_OPEN_DEVICES = 2;
 const QUIET_ROUNDS = 12;
 const VERBOSE = process.env['SIM_VERBOSE'] === '1';
+const TRACE = process.env['SIM_TRACE'] === '1';
 
 export interface HistoryResult {
   readonly violations: string[];
@@ -101,6 +102,7 @@ export async function runHistory(history: History, seedKey: string): Promise<His
       const where = `step ${at}: ${describeStep(step)}`;
       await runStep(step, at, where);
       if (VERBOSE) console.info(`  ${where}`);
+      await trace();
     }
     await quietPhase();
     violations.push(...(await checkConvergence(server, userId, devices, activate)));
@@ -122,6 +124,23 @@ export async function runHistory(history: History, seedKey: string): Promise<His
     deadLetters: answered,
     refused: devices.reduce((sum, d) => sum + d.refused, 0),
   };
+
+  /**
+   * SIM_TRACE=1: after every step and quiet round, the lines as the server and each device hold
+   * them (`id@rev`, then D deleted, P pending, L dead letter, S stale): where a line went wrong.
+   */
+  async function trace(): Promise<void> {
+    if (!TRACE) return;
+    const held = [...(await serverRecords(server, userId)).entries()]
+      .filter(([key]) => key.startsWith('workOrderLines|'))
+      .map(([key, record]) => `${key.split('|')[1]}@${record.rev}${record.deleted ? 'D' : ''}`);
+    console.info(`      server: ${held.join(' ')}`);
+    for (const device of devices) {
+      await activate(device);
+      const docs = await device.docs('workOrderLines');
+      console.info(`      ${device.name}: ${docs.map(traceDoc).join(' ')}`);
+    }
+  }
 
   async function runStep(step: Step, at: number, where: string): Promise<void> {
     if (step.op === 'backup') {
@@ -204,6 +223,7 @@ export async function runHistory(history: History, seedKey: string): Promise<His
         }
         if ((await pendingCount(device)) > 0) busy = true;
       }
+      await trace();
       if (!busy) {
         // One more pass so every device pulls what the others pushed last.
         for (const device of devices) {
@@ -225,4 +245,14 @@ async function pendingCount(device: SimDevice): Promise<number> {
     ).length;
   }
   return count;
+}
+
+function traceDoc(doc: LocalDoc): string {
+  const flags = [
+    doc.localDeleted ? 'D' : '',
+    doc.syncPending ? 'P' : '',
+    doc.syncDeadLetter ? 'L' : '',
+    doc.syncStale ? 'S' : '',
+  ];
+  return `${doc.id}@${doc.syncRev}${flags.join('')}`;
 }

@@ -197,4 +197,25 @@ describe('histories found by the simulation', () => {
       'the line and the order are deleted without a new conflict',
     );
   });
+
+  it('seed 2806: a deletion made before a restore reaches the new epoch, so a re-sent create of that record is a conflict', async () => {
+    // B's new line lands with its answer lost; A pulls it; the server is restored to a backup
+    // from before it. A deletes the line, B never learned its create landed: both still have
+    // something to tell the new epoch. If A's resync dropped its deletion as "gone on both
+    // sides", B's create would bring the line back with nobody asked.
+    const result = await history([
+      { op: 'backup' },
+      { op: 'addLine', d: B, k: 0 },
+      // The first request is the push's epoch check; the push's own answer is lost.
+      sync(B, { faults: [null, 'lose'] }),
+      sync(A),
+      { op: 'restore' },
+      { op: 'deleteLine', d: A, k: 3 },
+      sync(A),
+      sync(B),
+      sync(A),
+    ]);
+    assertClean(result);
+    assert.ok(result.deadLetters > 0, "B is asked about its line, deleted on A's device");
+  });
 });

@@ -10,8 +10,9 @@
  *    yet, so marking everything stale again loses nothing);
  * 3. pulls everything; the pull writer replaces a stale record whatever the revisions, and turns
  *    a stale record with local changes into a conflict with the pulled version;
- * 4. at the end settles what no page brought (the server no longer has it), stores the epoch
- *    and clears the record. Each step of 4 can run again after a crash with the same result.
+ * 4. at the end settles what no page brought (the server no longer has it): removes it, makes
+ *    its local edit a conflict against a deletion, or keeps its local deletion to be pushed;
+ *    stores the epoch and clears the record. Each step of 4 can run again after a crash with the same result.
  *
  * No step touches `initialComplete`: a resync never reopens the initial-sync gate.
  */
@@ -134,9 +135,18 @@ function settleGone(spec: TableSpec, doc: StoredDocData): Settled {
     // A creation the server never saw: still to be pushed, now to the new epoch.
     return { kind: 'kept', document: { ...doc, syncStale: false } };
   }
-  if (!hasLocalChanges(doc) || doc.localDeleted) {
-    // Gone on the server, and nothing (or a deletion) to tell it: both sides agree.
+  if (!hasLocalChanges(doc)) {
+    // Gone on the server, and nothing to tell it.
     return { kind: 'removed', document: { ...doc, _deleted: true } };
+  }
+  if (doc.localDeleted) {
+    // Gone on the server, but another device may still send it again: a creation whose answer
+    // was lost before the restore is pushed anew (seed 2806). Only a tombstone turns that into
+    // a conflict instead of bringing back what this user deleted, so the deletion is pushed,
+    // as a deletion of a record this device never saw in the new epoch: no base revision, so
+    // if the record exists by the time it arrives, it is a conflict, never a silent delete.
+    const deletion = { ...doc, syncStale: false, syncRev: NEVER_PUSHED_REV, syncBase: null };
+    return { kind: 'kept', document: deletion };
   }
   return { kind: 'conflicts', document: staleConflict(spec, doc, goneRecord(doc.id)) };
 }
