@@ -23,6 +23,7 @@ export {
   type DeadLetterResolution,
   type SyncLogDoc,
   type SyncLogLevel,
+  type TableQuery,
   type UnsyncedRecord,
 } from './local';
 export {

@@ -4,8 +4,10 @@ import {
   combineLatest,
   concat,
   defer,
+  distinctUntilChanged,
   map,
   of,
+  shareReplay,
   switchMap,
   take,
   throwError,
@@ -21,6 +23,14 @@ import {
 } from '../../../../contract/tables';
 import { LocalRecordNotFoundError, SyncStore, type UnsyncedRecord } from '../../sync';
 import type { WorkOrderDraft } from './work-orders.actions';
+import {
+  clampedPageIndex,
+  customerNameSelector,
+  workOrderSelector,
+  type WorkOrderListPage,
+  type WorkOrderListQuery,
+  type WorkOrderSelector,
+} from './work-orders-list.query';
 
 /** A row's sync state: an unpushed local change, or one the server keeps refusing. */
 export type SyncMarker = 'pending' | 'deadLetter';
@@ -54,8 +64,72 @@ export class InvalidWorkOrderError extends Error {
 export class WorkOrderRepository {
   private readonly store = inject(SyncStore);
 
-  watchWorkOrders(): Observable<WorkOrder[]> {
-    return this.store.watchTable('workOrders', { sort: [{ id: 'asc' }] });
+  /**
+   * One page of the work orders a search and a status filter match, live, with their count. The
+   * storage filters, counts and pages: the list costs the same with 2,000 local orders as with
+   * 100,000, and a pulled page never makes it read the whole table again.
+   */
+  watchPage(query: WorkOrderListQuery): Observable<WorkOrderListPage> {
+    const term = query.search.trim();
+    const customers$: Observable<Pick<Customer, 'id'>[]> = term
+      ? this.store.watchTable('customers', { selector: customerNameSelector(term) })
+      : of([]);
+    return customers$.pipe(
+      map((customers) => workOrderSelector(term, query.status, customers)),
+      // A pull of master data re-emits the customers: the same selector keeps its queries.
+      distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+      switchMap((selector) => this.pageOf(selector, query)),
+    );
+  }
+
+  private pageOf(
+    selector: WorkOrderSelector,
+    { index, size }: WorkOrderListQuery,
+  ): Observable<WorkOrderListPage> {
+    const total$ = this.store
+      .watchCount('workOrders', selector)
+      .pipe(shareReplay({ bufferSize: 1, refCount: true }));
+    const rows$ = total$.pipe(
+      map((total) => clampedPageIndex(index, size, total)),
+      distinctUntilChanged(),
+      switchMap((shown) =>
+        this.store.watchTable('workOrders', {
+          selector,
+          sort: [{ id: 'asc' }],
+          skip: shown * size,
+          limit: size,
+        }),
+      ),
+      // The names come with the orders they belong to, never a page late.
+      switchMap((orders) =>
+        this.customerNames(orders).pipe(map((customerNames) => ({ orders, customerNames }))),
+      ),
+    );
+    const unsynced$ = this.watchMarkers().pipe(
+      map((markers) => [...markers.keys()]),
+      distinctUntilChanged(sameIds),
+      switchMap((ids) =>
+        ids.length === 0
+          ? of(0)
+          : this.store.watchCount('workOrders', { ...selector, id: { $in: [...ids] } }),
+      ),
+    );
+    return combineLatest([rows$, total$, unsynced$]).pipe(
+      map(([rows, total, unsynced]) => ({
+        ...rows,
+        total,
+        unsynced,
+        index: clampedPageIndex(index, size, total),
+      })),
+    );
+  }
+
+  private customerNames(orders: readonly WorkOrder[]): Observable<ReadonlyMap<string, string>> {
+    const ids = [...new Set(orders.map((order) => order.customerId))];
+    if (ids.length === 0) return of(new Map<string, string>());
+    return this.store
+      .watchTable('customers', { selector: { id: { $in: ids } } })
+      .pipe(map((customers) => new Map(customers.map((c) => [c.id, c.name]))));
   }
 
   watchCustomers(): Observable<Customer[]> {
@@ -174,4 +248,8 @@ export class WorkOrderRepository {
 function withoutId<T extends { id: string }>(record: T): Omit<T, 'id'> {
   const { id: _id, ...fields } = record;
   return fields;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }

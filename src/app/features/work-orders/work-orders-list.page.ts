@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -10,10 +10,11 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import { Store } from '@ngrx/store';
-import { map } from 'rxjs';
+import { switchMap } from 'rxjs';
 import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '../../../../contract/tables';
 import { WorkOrderRepository, type MarkerInfo } from './work-order-repository';
 import { WorkOrdersListActions, type StatusFilter } from './work-orders.actions';
+import type { WorkOrderListQuery } from './work-orders-list.query';
 import { selectSearch, selectStatus } from './work-orders.feature';
 
 export const STATUS_LABELS: Record<WorkOrderStatus, string> = {
@@ -60,57 +61,37 @@ export class WorkOrdersListPage {
   protected readonly status = this.store.selectSignal(selectStatus);
   protected readonly page = signal({ index: 0, size: PAGE_SIZES[0] });
 
-  private readonly workOrders = toSignal(this.repository.watchWorkOrders(), {
-    initialValue: undefined,
-  });
-  private readonly customerNames = toSignal(
-    this.repository
-      .watchCustomers()
-      .pipe(map((customers) => new Map(customers.map((c) => [c.id, c.name])))),
-    { initialValue: new Map<string, string>() },
+  private readonly query = computed<WorkOrderListQuery>(() => ({
+    search: this.search(),
+    status: this.status(),
+    ...this.page(),
+  }));
+  /** The page shown and its count, from the storage: never the whole table (performance.md). */
+  private readonly listPage = toSignal(
+    toObservable(this.query).pipe(switchMap((query) => this.repository.watchPage(query))),
+    { initialValue: undefined },
   );
   private readonly markers = toSignal(this.repository.watchMarkers(), {
     initialValue: new Map<string, MarkerInfo>(),
   });
 
-  protected readonly loading = computed(() => this.workOrders() === undefined);
+  protected readonly loading = computed(() => this.listPage() === undefined);
   protected readonly filtering = computed(() => !!this.search().trim() || this.status() !== 'all');
-  protected readonly matching = computed(() => {
-    const term = this.search().trim().toLowerCase();
-    const status = this.status();
-    const names = this.customerNames();
-    const markers = this.markers();
-    return (this.workOrders() ?? [])
-      .filter((order) => status === 'all' || order.status === status)
-      .map((order) => ({
-        ...order,
-        customer: names.get(order.customerId) ?? order.customerId,
-        statusLabel: STATUS_LABELS[order.status],
-        sync: withView(markers.get(order.id)),
-      }))
-      .filter(
-        (order) =>
-          !term ||
-          order.title.toLowerCase().includes(term) ||
-          order.customer.toLowerCase().includes(term),
-      );
-  });
+  protected readonly total = computed(() => this.listPage()?.total ?? 0);
+  protected readonly pageIndex = computed(() => this.listPage()?.index ?? 0);
   protected readonly rows = computed(() => {
-    const { index, size } = this.page();
-    // A filter can leave fewer pages than the one shown: fall back to the last one.
-    const last = Math.max(0, Math.ceil(this.matching().length / size) - 1);
-    const start = Math.min(index, last) * size;
-    return this.matching().slice(start, start + size);
+    const page = this.listPage();
+    const markers = this.markers();
+    return (page?.orders ?? []).map((order) => ({
+      ...order,
+      customer: page?.customerNames.get(order.customerId) ?? order.customerId,
+      statusLabel: STATUS_LABELS[order.status],
+      sync: withView(markers.get(order.id)),
+    }));
   });
-  protected readonly pageIndex = computed(() =>
-    Math.min(
-      this.page().index,
-      Math.max(0, Math.ceil(this.matching().length / this.page().size) - 1),
-    ),
-  );
   protected readonly summary = computed(() => {
-    const total = this.matching().length;
-    const unsynced = this.matching().filter((order) => order.sync).length;
+    const total = this.total();
+    const unsynced = this.listPage()?.unsynced ?? 0;
     const count = `${total.toLocaleString('en-US')} work ${total === 1 ? 'order' : 'orders'}`;
     return unsynced > 0 ? `${count}, ${unsynced.toLocaleString('en-US')} not synced yet` : count;
   });

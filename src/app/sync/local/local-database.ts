@@ -92,6 +92,9 @@ export class LocalDatabase {
       multiInstance: this.options.multiInstance,
       closeDuplicates: this.options.closeDuplicates,
       eventReduce: true,
+      // A filtered list counts its matches (a search is a scan inside the storage, never a
+      // load of the table into JavaScript); unfiltered counts use the localDeleted index.
+      allowSlowCount: true,
     });
     try {
       await db.addCollections(collectionCreators(this.registry));

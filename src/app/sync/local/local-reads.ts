@@ -24,6 +24,21 @@ export function watchPlainRecords(
 }
 
 /**
+ * How many of the table's records match `selector`, local deletions left out, live. Counted by
+ * the storage (an index range when the selector allows, else a scan inside the storage): no
+ * document is handed to JavaScript, so a list can show a count of 100,000 without loading them.
+ */
+export function watchPlainCount(
+  handle: LocalDbHandle,
+  spec: TableSpec,
+  selector: MangoQuery<SyncDoc>['selector'] = {},
+): Observable<number> {
+  return handle
+    .anyTable(spec.name)
+    .count({ selector: { ...selector, localDeleted: false } } as MangoQuery<SyncDoc>).$;
+}
+
+/**
  * One record, live: null while it is absent or deleted locally. Emits only when the record's
  * id or fields change, not on metadata-only writes (a push result, a pull of the same version),
  * so a form watching it reacts to real changes only.

@@ -20,6 +20,7 @@ import type { LocalDbHandle } from './local-database';
 import { CHANGE_ID_FACTORY, SYNC_STORE_CONFIG } from './local-db.tokens';
 import {
   countAcrossTransactional,
+  watchPlainCount,
   watchPlainRecord,
   watchPlainRecords,
   watchUnsyncedRecords,
@@ -124,6 +125,19 @@ export class SyncStore extends SyncStoreBase {
     return this.withHandle(
       (handle) =>
         watchPlainRecords(handle, specOf(handle, table), query as TableQuery<TableName>) as never,
+    );
+  }
+
+  /**
+   * How many records match `selector` (local deletions excluded), live: with `watchTable`'s
+   * `skip` and `limit`, what a paged list needs instead of the whole table.
+   */
+  watchCount<T extends TableName>(
+    table: T,
+    selector: TableQuery<T>['selector'] = {},
+  ): Observable<number> {
+    return this.withHandle((handle) =>
+      watchPlainCount(handle, specOf(handle, table), selector as TableQuery<TableName>['selector']),
     );
   }
 
