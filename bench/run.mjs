@@ -14,7 +14,7 @@
 //      same server, 50 connections, on the embedded store and on PostgreSQL;
 //   6. writes bench/results.json and docs/images/performance.png.
 //
-// BENCH_REPEATS (default 1) repeats each browser measurement of the large set, in rotation, and
+// BENCH_REPEATS (default 3) repeats each browser measurement of the large set, in rotation, and
 // keeps the median. `npm run bench -- --only server` (or BENCH_ONLY=server) runs step 5 alone and
 // updates only its figures in bench/results.json. Benchmarks are not part of `npm test`: nothing
 // here asserts a time.
@@ -36,11 +36,12 @@ import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.cjs';
 import { renderChart } from './chart.mjs';
 import { measureServerLoad, serverFigures } from './server-load.mjs';
 import { freePort } from '../scripts/free-port.mjs';
+import { firstScreenMs, heapAfterGc, instrument, longestTaskProbeMs } from './probes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LARGE = Number(process.env.BENCH_RECORDS || 100_000);
 const SMALL = Number(process.env.BENCH_SMALL || 10_000);
-const REPEATS = Number(process.env.BENCH_REPEATS || 1);
+const REPEATS = Number(process.env.BENCH_REPEATS || 3);
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = (
   (onlyArg >= 0 ? process.argv[onlyArg + 1] : process.env.BENCH_ONLY) ||
@@ -207,33 +208,6 @@ async function freshPage(base, pageDir) {
   return { context, page, close };
 }
 
-async function heapAfterGc(context, page) {
-  const cdp = await context.newCDPSession(page);
-  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
-  const bytes = await page.evaluate(() => performance.memory.usedJSHeapSize);
-  await cdp.detach();
-  return bytes / (1024 * 1024);
-}
-
-/** Installed before the app's first script: long tasks and the gate dialog's timestamps. */
-function instrument() {
-  const state = { longTasks: [], gateOpenedAt: null, gateClosedAt: null };
-  window.__bench = state;
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      state.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }
-  }).observe({ type: 'longtask', buffered: true });
-  const watch = () => {
-    const open = document.getElementById('initial-sync-title') !== null;
-    if (open && state.gateOpenedAt === null) state.gateOpenedAt = performance.now();
-    if (!open && state.gateOpenedAt !== null && state.gateClosedAt === null) {
-      state.gateClosedAt = performance.now();
-    }
-  };
-  new MutationObserver(watch).observe(document, { childList: true, subtree: true });
-}
-
 /** Journal entries of one user since the last clear. */
 async function journalOf(base, username) {
   const entries = await api(base, 'GET', '/api/test/requests');
@@ -293,6 +267,8 @@ async function measureEngine(base, pageDir, user, totals) {
     await page.getByRole('button', { name: 'Sync status: synced' }).waitFor({ timeout: 60_000 });
 
     const heapMB = await heapAfterGc(context, page);
+    const firstScreen = await firstScreenMs(page);
+    const probeMs = await longestTaskProbeMs(page);
     const validatorChunks = loadedScripts.filter((script) => {
       const file = path.join(DIST, path.basename(script));
       try {
@@ -314,6 +290,8 @@ async function measureEngine(base, pageDir, user, totals) {
       noopRoundTrips: noop.length,
       noopPaths: noop.map((entry) => entry.path),
       heapMB,
+      firstScreenMs: firstScreen,
+      longestTaskProbeMs: probeMs,
       validatorChunksLoaded: validatorChunks,
     };
   } finally {
@@ -408,7 +386,8 @@ async function main() {
             `${size} ${kind}: ${Math.round(result.recordsPerSec)} records/s (${Math.round(result.ms)} ms)` +
               (kind === 'engine'
                 ? `, longest task ${Math.round(result.longestTaskMs)} ms, heap ${result.heapMB.toFixed(1)} MB, ` +
-                  `${result.pullRequests} pulls, no-op sync ${result.noopRoundTrips} round trip(s)`
+                  `${result.pullRequests} pulls, no-op sync ${result.noopRoundTrips} round trip(s), ` +
+                  `first row ${Math.round(result.firstScreenMs)} ms, probe ${Math.round(result.longestTaskProbeMs)} ms`
                 : `, ${result.requests} requests, longest task ${Math.round(result.longestTaskMs)} ms`),
           );
           collected[kind].push(result);
@@ -441,6 +420,9 @@ async function main() {
     heapMB10k: round(small.engine?.heapMB, 1),
     heapMB100k: round(large.engine?.heapMB, 1),
     noopRoundTrips: large.engine?.noopRoundTrips ?? null,
+    longestTaskProbeMs: round(large.engine?.longestTaskProbeMs, 1),
+    firstScreenMsSmall: round(small.engine?.firstScreenMs),
+    firstScreenMsLarge: round(large.engine?.firstScreenMs),
     ...load.figures,
     ratios: {
       engineToStorageCeiling: ratio(rate(large.engine), rate(large.ceiling)),
@@ -450,6 +432,7 @@ async function main() {
       engineCoreToStorageCeiling: ratio(rate(large.engineCore), rate(large.ceiling)),
       engineToEngineCore: ratio(rate(large.engine), rate(large.engineCore)),
       heap100kTo10k: ratio(large.engine?.heapMB, small.engine?.heapMB),
+      firstScreenLargeToSmall: ratio(large.engine?.firstScreenMs, small.engine?.firstScreenMs),
     },
     targets: {},
     setup: {
@@ -476,9 +459,19 @@ async function main() {
     engineToLimit: { target: '>= 0.6', met: results.ratios.engineToLimit >= 0.6 },
     engineToPeer: { target: '>= 1.5', met: results.ratios.engineToPeer >= 1.5 },
     longestTask: { target: '<= 50 ms', met: results.longestTaskMs <= 50 },
+    longestTaskProbe: {
+      target: '>= 100 ms for an injected 100 ms task (the probe works)',
+      met: results.longestTaskProbeMs >= 100,
+    },
     heapFlat: {
-      target: 'heap after 100k ≈ heap after 10k (within 20 %)',
-      met: results.ratios.heap100kTo10k !== null && results.ratios.heap100kTo10k <= 1.2,
+      target: `heap after ${LARGE} <= 1.25 x heap after ${SMALL}`,
+      met: results.ratios.heap100kTo10k !== null && results.ratios.heap100kTo10k <= 1.25,
+    },
+    firstScreenFlat: {
+      target: `first row with ${LARGE} records <= 1.25 x with ${SMALL}`,
+      met:
+        results.ratios.firstScreenLargeToSmall !== null &&
+        results.ratios.firstScreenLargeToSmall <= 1.25,
     },
     noopRoundTrips: { target: '1', met: results.noopRoundTrips === 1 },
     ...load.targets,
@@ -553,6 +546,11 @@ function printSummary(results) {
     ['engine ÷ peer', r.engineToPeer],
     ['longest task', `${results.longestTaskMs} ms`],
     ['heap after 10k / 100k', `${results.heapMB10k} / ${results.heapMB100k} MB`],
+    ['longest-task probe (100 ms injected)', `${results.longestTaskProbeMs} ms`],
+    [
+      'first work-order row, small / large set',
+      `${results.firstScreenMsSmall} / ${results.firstScreenMsLarge} ms`,
+    ],
     ['no-op sync round trips', results.noopRoundTrips],
     ...serverRows(results),
   ];
