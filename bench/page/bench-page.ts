@@ -17,11 +17,15 @@
  *              one replication per collection, push + pull for transactional tables, pull-only
  *              for master data, the same page size, over our pull endpoint (one table per call).
  */
+// The app's services are built with Injector.create here, without the AOT compiler.
+import '@angular/compiler';
+import { DestroyRef, ErrorHandler, Injector } from '@angular/core';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { defer, lastValueFrom, type Observable, of, toArray } from 'rxjs';
+import { defer, lastValueFrom, type Observable, toArray } from 'rxjs';
 
 import type {
   PullRequest,
@@ -38,14 +42,16 @@ import {
 } from '../../src/app/sync/local/local-schemas';
 import { pickFields, syncedMeta } from '../../src/app/sync/local/sync-records';
 import { pullPhase } from '../../src/app/sync/engine/pull-phase';
-import { writePulledRecords } from '../../src/app/sync/local/pull-writer';
+import { LocalDatabase } from '../../src/app/sync/local/local-database';
 import {
-  patchCheckpoint,
-  readCheckpoint,
-  readCompletedTables,
-} from '../../src/app/sync/local/checkpoint-store';
-import type { CheckpointDoc } from '../../src/app/sync/local/local-schemas';
-import type { SyncStore } from '../../src/app/sync/local/sync-store';
+  CHANGE_ID_FACTORY,
+  LOCAL_CLOCK,
+  LOCAL_DB_OPTIONS,
+  LOCAL_DB_STORAGE,
+  SYNC_STORE_CONFIG,
+  SYNC_TABLE_REGISTRY,
+} from '../../src/app/sync/local/local-db.tokens';
+import { SyncStore } from '../../src/app/sync/local/sync-store';
 import type { SyncApi } from '../../src/app/sync/transport/sync-transport';
 import type { ManifestResponse } from '../../contract/protocol';
 
@@ -171,6 +177,9 @@ async function limit(username: string, password: string, pageSize: number): Prom
 
 /** The same database the app opens (its collectionCreators), on the Dexie storage. */
 async function appDatabase(name: string): Promise<RxDatabase> {
+  // The app's schemas carry versions above 0; RxDB then asks for the migration plugin even on an
+  // empty database, as the app's own LocalDatabase does.
+  addRxPlugin(RxDBMigrationSchemaPlugin);
   const db = await createRxDatabase({
     name,
     storage: getRxStorageDexie(),
@@ -217,49 +226,33 @@ function request$<T>(path: string, body?: unknown): Observable<T> {
   return defer(() => api<T>(path, body));
 }
 
+/**
+ * The app's own SyncStore and LocalDatabase over Dexie, built the way the simulation builds them
+ * (an injector with the app's tokens), so the pull phase runs the very code the app runs.
+ */
+function appSyncStore(name: string): { store: SyncStore; database: LocalDatabase } {
+  const injector = Injector.create({
+    providers: [
+      { provide: LOCAL_DB_STORAGE, useValue: getRxStorageDexie() },
+      { provide: LOCAL_DB_OPTIONS, useValue: { name, multiInstance: true, closeDuplicates: false } },
+      { provide: LOCAL_CLOCK, useValue: () => Date.now() },
+      { provide: CHANGE_ID_FACTORY, useValue: () => crypto.randomUUID() },
+      { provide: SYNC_TABLE_REGISTRY, useValue: SYNC_TABLES },
+      { provide: SYNC_STORE_CONFIG, useValue: { maxAttempts: 3, logLimit: 2000, logTrimEvery: 100 } },
+      { provide: ErrorHandler, useValue: { handleError: (error: unknown) => console.error(error) } },
+      { provide: DestroyRef, useValue: { onDestroy: () => () => undefined } },
+      LocalDatabase,
+      SyncStore,
+    ],
+  });
+  return { store: injector.get(SyncStore), database: injector.get(LocalDatabase) };
+}
+
 async function engineCore(username: string, password: string, pageSize: number): Promise<Result> {
   await login(username, password);
-  const db = await appDatabase(`bench-core-${Date.now()}`);
-  const checkpoints = (db.collections as Record<string, RxCollection>)[
-    'checkpoints'
-  ] as unknown as RxCollection<CheckpointDoc>;
-  const spec = (table: TableName) => SYNC_TABLES.find((candidate) => candidate.name === table)!;
+  const { store, database } = appSyncStore(`bench-core-${Date.now()}`);
+  await database.open();
   let requests = 0;
-  let records = 0;
-  // The SyncStore methods the pull phase uses, each the same code SyncStore runs.
-  const store = {
-    resetCheckpoints: () => of(undefined),
-    checkpoint: (userId: string, table: TableName) =>
-      defer(() => readCheckpoint(checkpoints, userId, table)),
-    count: (table: TableName) =>
-      defer(() =>
-        collectionOf(db, table)
-          .count({ selector: { localDeleted: false } })
-          .exec(),
-      ),
-    completedInitialTables: (userId: string) =>
-      defer(() => readCompletedTables(checkpoints, userId)),
-    applyPulledBatch: (
-      userId: string,
-      table: TableName,
-      page: readonly ServerRecord[],
-      checkpoint: string | null,
-    ) =>
-      defer(async () => {
-        const counts = await writePulledRecords(
-          collectionOf(db, table) as never,
-          spec(table),
-          page,
-        );
-        await patchCheckpoint(checkpoints, userId, table, { checkpoint }, Date.now());
-        records += page.length;
-        return counts;
-      }),
-    markInitialComplete: (userId: string, table: TableName) =>
-      defer(() =>
-        patchCheckpoint(checkpoints, userId, table, { initialComplete: true }, Date.now()),
-      ),
-  } as unknown as SyncStore;
   const transport: SyncApi = {
     manifest: () => request$<ManifestResponse>('/api/sync/manifest'),
     pull: (body) => {
@@ -284,7 +277,10 @@ async function engineCore(username: string, password: string, pageSize: number):
     ).pipe(toArray()),
   );
   const ms = performance.now() - started;
-  await db.remove();
+  const handle = await database.open();
+  let records = 0;
+  for (const spec of SYNC_TABLES) records += await handle.anyTable(spec.name).count().exec();
+  await database.remove();
   return { records, ms, requests, startedAt: started };
 }
 
