@@ -16,11 +16,10 @@ const escape = (text) =>
   String(text).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]);
 
 export function chartSvg(results) {
-  const groups = [
-    ['small', `${results.setup.records.small.toLocaleString('en')} records`],
-    ['large', `${results.setup.records.large.toLocaleString('en')} records`],
-  ];
-  const width = 960;
+  const groups = ['small', 'medium', 'large']
+    .filter((size) => results.setup.records[size])
+    .map((size) => [size, `${results.setup.records[size].toLocaleString('en')} records`]);
+  const width = Math.max(960, 100 + groups.length * 400);
   const height = 520;
   const left = 70;
   const top = 90;

@@ -16,7 +16,7 @@
 //
 // BENCH_REPEATS (default 3) repeats each browser measurement of the large set, in rotation, and
 // keeps the median. `npm run bench -- --only server` (or BENCH_ONLY=server) runs step 5 alone and
-// updates only its figures in bench/results.json. Benchmarks are not part of `npm test`: nothing
+// updates only its figures in bench/results.json; BENCH_SKIP_SERVER=1 skips it and keeps them. Benchmarks are not part of `npm test`: nothing
 // here asserts a time.
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -36,11 +36,13 @@ import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.cjs';
 import { renderChart } from './chart.mjs';
 import { measureServerLoad, serverFigures } from './server-load.mjs';
 import { freePort } from '../scripts/free-port.mjs';
+import { printSummary, serverTargets, summarise, targetLines, writeReport } from './results.mjs';
 import { firstScreenMs, heapAfterGc, instrument, longestTaskProbeMs } from './probes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LARGE = Number(process.env.BENCH_RECORDS || 100_000);
 const SMALL = Number(process.env.BENCH_SMALL || 10_000);
+const MEDIUM = Number(process.env.BENCH_MEDIUM || 20_000);
 const REPEATS = Number(process.env.BENCH_REPEATS || 3);
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = (
@@ -53,6 +55,8 @@ const ROTATIONS = Number(process.env.BENCH_ROTATIONS || 3);
 const USERS = {
   small: { username: 'bob', password: 'bob-demo-pass', records: SMALL },
   large: { username: 'alice', password: 'alice-demo-pass', records: LARGE },
+  // Created by bench/server.ts (password `<username>-bench-pass`); 0 leaves the set out.
+  medium: { username: 'carol', password: 'carol-bench-pass', records: MEDIUM },
 };
 const CHROMIUM_ARGS = [
   ...CHROMIUM_FLAGS,
@@ -63,6 +67,7 @@ const CHROMIUM_ARGS = [
 const APP_OUT = path.join(root, 'bench/artifacts/app');
 const DIST = path.join(APP_OUT, 'browser');
 const ARTIFACTS = path.join(root, 'bench/artifacts');
+const REPORT = path.join(root, 'docs/performance.md');
 
 const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
@@ -136,7 +141,10 @@ async function startServer() {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       STATIC_DIR: DIST,
-      BENCH_USERS: `${USERS.large.username}:${LARGE},${USERS.small.username}:${SMALL}`,
+      BENCH_USERS: Object.values(USERS)
+        .filter((user) => user.records > 0)
+        .map((user) => `${user.username}:${user.records}`)
+        .join(','),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -340,9 +348,6 @@ function medianRun(runs) {
   };
 }
 
-const round = (value, digits = 0) =>
-  value === null || value === undefined ? null : Number(value.toFixed(digits));
-
 async function main() {
   const started = Date.now();
   buildAppIfNeeded();
@@ -366,6 +371,7 @@ async function main() {
   try {
     for (const [size, repeats] of [
       ['small', 1],
+      ...(MEDIUM > 0 ? [['medium', REPEATS]] : []),
       ['large', REPEATS],
     ]) {
       const user = USERS[size];
@@ -404,82 +410,34 @@ async function main() {
   }
 
   await server.stop();
-  const load = await serverLoadFigures();
+  const load = process.env.BENCH_SKIP_SERVER ? previousServerLoad() : await serverLoadFigures();
 
-  const large = runs.large;
-  const small = runs.small;
-  const rate = (run) => run?.recordsPerSec ?? null;
-  const ratio = (a, b) => (a && b ? round(a / b, 3) : null);
-  const results = {
-    engineRecordsPerSec: round(rate(large.engine)),
-    limitRecordsPerSec: round(rate(large.limit)),
-    storageCeilingRecordsPerSec: round(rate(large.ceiling)),
-    rxdbPeerRecordsPerSec: round(rate(large.peer)),
-    engineCoreRecordsPerSec: round(rate(large.engineCore)),
-    longestTaskMs: round(large.engine?.longestTaskMs, 1),
-    heapMB10k: round(small.engine?.heapMB, 1),
-    heapMB100k: round(large.engine?.heapMB, 1),
-    noopRoundTrips: large.engine?.noopRoundTrips ?? null,
-    longestTaskProbeMs: round(large.engine?.longestTaskProbeMs, 1),
-    firstScreenMsSmall: round(small.engine?.firstScreenMs),
-    firstScreenMsLarge: round(large.engine?.firstScreenMs),
-    ...load.figures,
-    ratios: {
-      engineToStorageCeiling: ratio(rate(large.engine), rate(large.ceiling)),
-      engineToLimit: ratio(rate(large.engine), rate(large.limit)),
-      engineToPeer: ratio(rate(large.engine), rate(large.peer)),
-      storageCeilingToLimit: ratio(rate(large.ceiling), rate(large.limit)),
-      engineCoreToStorageCeiling: ratio(rate(large.engineCore), rate(large.ceiling)),
-      engineToEngineCore: ratio(rate(large.engine), rate(large.engineCore)),
-      heap100kTo10k: ratio(large.engine?.heapMB, small.engine?.heapMB),
-      firstScreenLargeToSmall: ratio(large.engine?.firstScreenMs, small.engine?.firstScreenMs),
+  const setup = {
+    date: new Date().toISOString(),
+    records: {
+      large: runs.large.records,
+      medium: runs.medium?.records ?? null,
+      small: runs.small.records,
     },
-    targets: {},
-    setup: {
-      date: new Date().toISOString(),
-      records: { large: large.records, small: small.records },
-      seeded: server.ready.seeded,
-      avgRecordBytesOnWire: avgRecordBytes,
-      pullPageSize: pageSize,
-      repeats: REPEATS,
-      cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
-      node: process.version,
-      chromium: await chromiumVersion(),
-      appTree: appTree(),
-      schemaValidationLoaded: (large.engine?.validatorChunksLoaded?.length ?? 0) > 0,
-      storage: 'RxDB 17 Dexie (IndexedDB), fresh on-disk Chromium profile per measurement',
-      server: 'bench/server.ts: real server, test mode, PGlite in memory, 127.0.0.1',
-      benchSeconds: null,
-    },
-    runs: { small, large },
-    serverLoad: load.runs,
+    seeded: server.ready.seeded,
+    avgRecordBytesOnWire: avgRecordBytes,
+    pullPageSize: pageSize,
+    repeats: REPEATS,
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    node: process.version,
+    chromium: await chromiumVersion(),
+    appTree: appTree(),
+    schemaValidationLoaded: (runs.large.engine?.validatorChunksLoaded?.length ?? 0) > 0,
+    storage: 'RxDB 17 Dexie (IndexedDB), fresh on-disk Chromium profile per measurement',
+    server: 'bench/server.ts: real server, test mode, PGlite in memory, 127.0.0.1',
+    benchSeconds: null,
   };
-  results.targets = {
-    engineToStorageCeiling: { target: '>= 0.9', met: results.ratios.engineToStorageCeiling >= 0.9 },
-    engineToLimit: { target: '>= 0.6', met: results.ratios.engineToLimit >= 0.6 },
-    engineToPeer: { target: '>= 1.5', met: results.ratios.engineToPeer >= 1.5 },
-    longestTask: { target: '<= 50 ms', met: results.longestTaskMs <= 50 },
-    longestTaskProbe: {
-      target: '>= 100 ms for an injected 100 ms task (the probe works)',
-      met: results.longestTaskProbeMs >= 100,
-    },
-    heapFlat: {
-      target: `heap after ${LARGE} <= 1.25 x heap after ${SMALL}`,
-      met: results.ratios.heap100kTo10k !== null && results.ratios.heap100kTo10k <= 1.25,
-    },
-    firstScreenFlat: {
-      target: `first row with ${LARGE} records <= 1.25 x with ${SMALL}`,
-      met:
-        results.ratios.firstScreenLargeToSmall !== null &&
-        results.ratios.firstScreenLargeToSmall <= 1.25,
-    },
-    noopRoundTrips: { target: '1', met: results.noopRoundTrips === 1 },
-    ...load.targets,
-  };
+  const results = summarise({ runs, load, setup });
   results.setup.benchSeconds = Math.round((Date.now() - started) / 1000);
   writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   await renderChart(results, path.join(root, 'docs/images/performance.png'), CHROMIUM_ARGS);
-  printSummary(results);
+  await writeReport(results, REPORT);
+  printSummary(results, serverRows);
 }
 
 /** Which app was measured: the commit, and whether sources differ from it. */
@@ -530,46 +488,23 @@ async function recordBytes(base, user) {
   return Math.round(bytes / count);
 }
 
-function printSummary(results) {
-  const r = results.ratios;
-  const rows = [
-    ['engine (initial sync, login → gate closed)', `${results.engineRecordsPerSec} rec/s`],
-    ['limit (raw IndexedDB puts, same pages)', `${results.limitRecordsPerSec} rec/s`],
-    [
-      'storage ceiling (RxDB bulkUpsert, no network)',
-      `${results.storageCeilingRecordsPerSec} rec/s`,
-    ],
-    ['peer (RxDB replicateRxCollection)', `${results.rxdbPeerRecordsPerSec} rec/s`],
-    ['engine core (pull phase alone, no app UI)', `${results.engineCoreRecordsPerSec} rec/s`],
-    ['engine ÷ storage ceiling', r.engineToStorageCeiling],
-    ['engine ÷ limit', r.engineToLimit],
-    ['engine ÷ peer', r.engineToPeer],
-    ['longest task', `${results.longestTaskMs} ms`],
-    ['heap after 10k / 100k', `${results.heapMB10k} / ${results.heapMB100k} MB`],
-    ['longest-task probe (100 ms injected)', `${results.longestTaskProbeMs} ms`],
-    [
-      'first work-order row, small / large set',
-      `${results.firstScreenMsSmall} / ${results.firstScreenMsLarge} ms`,
-    ],
-    ['no-op sync round trips', results.noopRoundTrips],
-    ...serverRows(results),
-  ];
-  console.log('');
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(48)} ${value}`);
-  console.log('');
-  for (const [name, target] of Object.entries(results.targets)) {
-    console.log(`  ${target.met ? 'met    ' : 'NOT met'} ${name} (${target.target})`);
-  }
-  console.log(
-    `\n  bench/results.json and docs/images/performance.png written (${results.setup.benchSeconds} s)`,
-  );
-}
-
 /** Step 5: both stores, BENCH_ROTATIONS rotations of floor and no-op each. */
 async function serverLoadFigures() {
   log(`server load: no-op pull vs GET /api/auth/me, 50 connections, ${LOAD_SECONDS} s each…`);
   const runs = await measureServerLoad({ rotations: ROTATIONS, seconds: LOAD_SECONDS, log });
   return { runs, ...serverFigures(runs) };
+}
+
+/** BENCH_SKIP_SERVER=1: the server figures of the last run, kept as they are. */
+function previousServerLoad() {
+  const previous = JSON.parse(readFileSync(path.join(root, 'bench/results.json'), 'utf8'));
+  const pick = (object, keep) =>
+    Object.fromEntries(Object.entries(object ?? {}).filter(([key]) => keep(key)));
+  return {
+    runs: previous.serverLoad,
+    figures: pick(previous, (key) => key.startsWith('server') && key !== 'serverLoad'),
+    targets: pick(previous.targets, (key) => key.startsWith('server')),
+  };
 }
 
 function serverRows(results) {
@@ -601,7 +536,7 @@ async function serverOnly() {
   const results = JSON.parse(readFileSync(file, 'utf8'));
   const load = await serverLoadFigures();
   Object.assign(results, load.figures);
-  results.targets = { ...results.targets, ...load.targets };
+  results.targets = { ...results.targets, ...serverTargets(results, load.targets) };
   delete results.targets.serverNoop;
   results.serverLoad = load.runs;
   results.setup.serverLoadDate = new Date().toISOString();
@@ -609,10 +544,8 @@ async function serverOnly() {
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log('');
   for (const [label, value] of serverRows(results)) console.log(`  ${label.padEnd(48)} ${value}`);
-  for (const name of ['serverNoopToFloor', 'serverP99']) {
-    const target = results.targets[name];
-    console.log(`  ${target.met ? 'met    ' : 'NOT met'} ${name} (${target.target})`);
-  }
+  await writeReport(results, REPORT);
+  for (const line of targetLines(results)) console.log(`  ${line}`);
 }
 
 (SERVER_ONLY ? serverOnly() : main()).catch((error) => {

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { buildApp } from '../server/src/app';
 import { readConfig } from '../server/src/config';
 import { seedUserData } from '../server/src/seed/seed';
+import { createUser } from '../server/src/store/users';
 
 interface BenchUser {
   username: string;
@@ -74,8 +75,16 @@ async function main(): Promise<void> {
       'SELECT id FROM users WHERE username = $1',
       [user.username],
     );
-    const userId = rows[0]?.id;
-    if (!userId) throw new Error(`no user "${user.username}" (the server seeds alice and bob)`);
+    // alice and bob are the demo's; any other bench user is created, password `<name>-bench-pass`.
+    const userId =
+      rows[0]?.id ??
+      (
+        await createUser(app.db, {
+          username: user.username,
+          name: `Bench ${user.username}`,
+          password: `${user.username}-bench-pass`,
+        })
+      ).id;
     await seedUserData(app.db, userId, user.username, countsFor(user.records));
     for (const [table, expression] of Object.entries(PADDING)) {
       await app.db.query(
