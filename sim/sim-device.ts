@@ -5,7 +5,7 @@
  */
 import '@angular/compiler';
 import './immediate-timers';
-import { DestroyRef, ErrorHandler, Injector } from '@angular/core';
+import type { Injector } from '@angular/core';
 import { concat, lastValueFrom, tap, type Observable } from 'rxjs';
 
 import { SYNC_TABLES, type TableName, type TableSpec } from '../contract/tables';
@@ -13,15 +13,8 @@ import type { PhaseProgress, RunContext } from '../src/app/sync/core/types';
 import { pullPhase } from '../src/app/sync/engine/pull-phase';
 import { pushPhase } from '../src/app/sync/engine/push-phase';
 import { LocalDatabase } from '../src/app/sync/local/local-database';
-import {
-  CHANGE_ID_FACTORY,
-  LOCAL_CLOCK,
-  LOCAL_DB_OPTIONS,
-  LOCAL_DB_STORAGE,
-  SYNC_STORE_CONFIG,
-  SYNC_TABLE_REGISTRY,
-} from '../src/app/sync/local/local-db.tokens';
 import type { SyncDoc } from '../src/app/sync/local/local-schemas';
+import { standaloneStoreInjector } from '../src/app/sync/local/standalone-injector';
 import { SyncStore } from '../src/app/sync/local/sync-store';
 import type { SyncApi } from '../src/app/sync/transport/sync-transport';
 import { crashableMemoryStorage, type CrashSwitch } from './crash-storage';
@@ -58,29 +51,15 @@ export class SimDevice {
 
   /** The device's services, built on first use and after a crash. */
   open(): Injector {
-    this.injector ??= Injector.create({
-      providers: [
-        { provide: LOCAL_DB_STORAGE, useValue: this.storage },
-        {
-          provide: LOCAL_DB_OPTIONS,
-          useValue: { name: `sim-${this.name}`, multiInstance: false, closeDuplicates: false },
-        },
-        { provide: LOCAL_CLOCK, useValue: this.clock },
-        // Not reset by a crash: ids must stay unique, as random ones would be.
-        { provide: CHANGE_ID_FACTORY, useValue: () => `${this.name}-c${++this.changeIds}` },
-        { provide: SYNC_TABLE_REGISTRY, useValue: SIM_TABLES },
-        {
-          provide: SYNC_STORE_CONFIG,
-          useValue: { maxAttempts: 3, logLimit: 100, logTrimEvery: 50 },
-        },
-        {
-          provide: ErrorHandler,
-          useValue: { handleError: (error: unknown) => console.error(error) },
-        },
-        { provide: DestroyRef, useValue: { onDestroy: () => () => undefined } },
-        LocalDatabase,
-        SyncStore,
-      ],
+    this.injector ??= standaloneStoreInjector({
+      storage: this.storage,
+      name: `sim-${this.name}`,
+      multiInstance: false,
+      clock: this.clock,
+      // Not reset by a crash: ids must stay unique, as random ones would be.
+      newChangeId: () => `${this.name}-c${++this.changeIds}`,
+      registry: SIM_TABLES,
+      config: { maxAttempts: 3, logLimit: 100, logTrimEvery: 50 },
     });
     return this.injector;
   }

@@ -19,7 +19,6 @@
  */
 // The app's services are built with Injector.create here, without the AOT compiler.
 import '@angular/compiler';
-import { DestroyRef, ErrorHandler, Injector } from '@angular/core';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
@@ -43,14 +42,7 @@ import {
 import { pickFields, syncedMeta } from '../../src/app/sync/local/sync-records';
 import { pullPhase } from '../../src/app/sync/engine/pull-phase';
 import { LocalDatabase } from '../../src/app/sync/local/local-database';
-import {
-  CHANGE_ID_FACTORY,
-  LOCAL_CLOCK,
-  LOCAL_DB_OPTIONS,
-  LOCAL_DB_STORAGE,
-  SYNC_STORE_CONFIG,
-  SYNC_TABLE_REGISTRY,
-} from '../../src/app/sync/local/local-db.tokens';
+import { standaloneStoreInjector } from '../../src/app/sync/local/standalone-injector';
 import { SyncStore } from '../../src/app/sync/local/sync-store';
 import type { SyncApi } from '../../src/app/sync/transport/sync-transport';
 import type { ManifestResponse } from '../../contract/protocol';
@@ -226,31 +218,20 @@ function request$<T>(path: string, body?: unknown): Observable<T> {
   return defer(() => api<T>(path, body));
 }
 
-/**
- * The app's own SyncStore and LocalDatabase over Dexie, built the way the simulation builds them
- * (an injector with the app's tokens), so the pull phase runs the very code the app runs.
- */
-function appSyncStore(name: string): { store: SyncStore; database: LocalDatabase } {
-  const injector = Injector.create({
-    providers: [
-      { provide: LOCAL_DB_STORAGE, useValue: getRxStorageDexie() },
-      { provide: LOCAL_DB_OPTIONS, useValue: { name, multiInstance: true, closeDuplicates: false } },
-      { provide: LOCAL_CLOCK, useValue: () => Date.now() },
-      { provide: CHANGE_ID_FACTORY, useValue: () => crypto.randomUUID() },
-      { provide: SYNC_TABLE_REGISTRY, useValue: SYNC_TABLES },
-      { provide: SYNC_STORE_CONFIG, useValue: { maxAttempts: 3, logLimit: 2000, logTrimEvery: 100 } },
-      { provide: ErrorHandler, useValue: { handleError: (error: unknown) => console.error(error) } },
-      { provide: DestroyRef, useValue: { onDestroy: () => () => undefined } },
-      LocalDatabase,
-      SyncStore,
-    ],
-  });
-  return { store: injector.get(SyncStore), database: injector.get(LocalDatabase) };
-}
-
 async function engineCore(username: string, password: string, pageSize: number): Promise<Result> {
   await login(username, password);
-  const { store, database } = appSyncStore(`bench-core-${Date.now()}`);
+  // The app's own SyncStore and LocalDatabase over Dexie, so the pull phase runs the app's code.
+  const injector = standaloneStoreInjector({
+    storage: getRxStorageDexie(),
+    name: `bench-core-${Date.now()}`,
+    multiInstance: true,
+    clock: () => Date.now(),
+    newChangeId: () => crypto.randomUUID(),
+    registry: SYNC_TABLES,
+    config: { maxAttempts: 3, logLimit: 2000, logTrimEvery: 100 },
+  });
+  const store = injector.get(SyncStore);
+  const database = injector.get(LocalDatabase);
   await database.open();
   let requests = 0;
   const transport: SyncApi = {
