@@ -192,7 +192,8 @@ export async function writeReport(results, file) {
   const table = [
     `Run of ${s.date.slice(0, 10)}, app \`${s.appTree}\`, ${s.cpus}, Chromium ${s.chromium}, ` +
       `median of ${s.repeats} rotations, page size ${s.pullPageSize}, ` +
-      `~${s.avgRecordBytesOnWire} bytes per record. Written by \`npm run bench\`.`,
+      `~${s.avgRecordBytesOnWire} bytes per record, load average ${s.loadAverage?.start} → ` +
+      `${s.loadAverage?.end}. Written by \`npm run bench\`.`,
     '',
     '| figure | ' + sets.map((set) => `${thousands(set.records)} records`).join(' | ') + ' |',
     '| ------ | ' + sets.map(() => '-----:').join(' | ') + ' |',

@@ -28,7 +28,7 @@ import {
   writeFileSync,
   mkdirSync,
 } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -348,8 +348,11 @@ function medianRun(runs) {
   };
 }
 
+const round1 = (value) => Math.round(value * 10) / 10;
+
 async function main() {
   const started = Date.now();
+  const loadAtStart = round1(loadavg()[0]);
   buildAppIfNeeded();
   const pageDir = await bundleBenchPage();
   const tokens = readFileSync(path.join(root, 'src/app/sync/sync.tokens.ts'), 'utf8');
@@ -424,6 +427,8 @@ async function main() {
     pullPageSize: pageSize,
     repeats: REPEATS,
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    // The machine is shared: how busy it was when the run began and ended (1-minute averages).
+    loadAverage: { start: loadAtStart, end: round1(loadavg()[0]) },
     node: process.version,
     chromium: await chromiumVersion(),
     appTree: appTree(),
