@@ -89,7 +89,8 @@ export async function runGapSafetyScenario(
     middle = target.pull(checkpoint);
     const first = await Promise.race([middle, untilWaitingFor(slowTx, 2, middle)]);
     early = typeof first === 'string' ? undefined : first;
-    if (early) assert.deepEqual(early.records, [], 'an uncommitted write was visible');
+    if (early)
+      assert.deepEqual(early.records, [], 'the pull saw a write while the slow writer was open');
   } else {
     // PGlite is one connection and the slow writer's transaction holds it: the second writer and
     // the pull can only run after it ends, whenever they are sent.
