@@ -23,6 +23,7 @@ import { SessionCache } from './store/session-cache';
 import { readEpoch } from './store/epoch';
 import { deleteEndedWindows } from './store/login-limits';
 import { FIRST_START_LOCK, migrate } from './store/migrations';
+import type { PushOptions } from './store/push';
 import { DEFAULT_CHANGE_RETENTION_MS } from './store/pruning';
 import { countUsers, deleteDeadSessions } from './store/users';
 import { loggerOptions, type LogDestination } from './logging';
@@ -74,6 +75,8 @@ export interface AppOptions {
   changeRetentionMs?: number;
   /** How often that retention and dead sessions are pruned (hourly by default). */
   pruneIntervalMs?: number;
+  /** Test seam: holds a push open after it took a revision (PushOptions.afterRevision). */
+  afterRevision?: PushOptions['afterRevision'];
 }
 
 declare module 'fastify' {
@@ -184,7 +187,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     loginRateLimit,
   });
-  await app.register(syncRoutes, { prefix: `${API_PREFIX}/sync`, db, sessions, testState });
+  await app.register(syncRoutes, {
+    prefix: `${API_PREFIX}/sync`,
+    db,
+    sessions,
+    testState,
+    afterRevision: options.afterRevision,
+  });
   if (testState) {
     await app.register(testRoutes, {
       prefix: `${API_PREFIX}/test`,

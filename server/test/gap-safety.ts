@@ -1,14 +1,23 @@
 /**
- * The gap-safety scenario, shared by the PGlite suite and the optional PostgreSQL suite: a slow
- * writer holds its revision uncommitted while a second writer and a pull run. Whatever the
- * driver, a pull continuing from its checkpoint must see both writes; no revision is skipped.
+ * The gap-safety scenario, shared by the PGlite suite, the PostgreSQL suite and the several-
+ * instances suite: a slow writer holds its revision uncommitted while a second writer and a pull
+ * run. Whatever the driver, a pull continuing from its checkpoint must see both writes; no
+ * revision is skipped. The interleaving is forced, never timed: the slow writer is held in the
+ * push path's seam, and on PostgreSQL the scenario waits until the database shows the second
+ * writer waiting for the slow one's lock before it goes on.
  */
 import assert from 'node:assert/strict';
-import type { ServerRecord } from '../../contract/protocol';
-import type { Db } from '../src/store/db';
-import { pushChanges } from '../src/store/push';
+import type {
+  Checkpoint,
+  PullTableResult,
+  PushChange,
+  PushResponse,
+  ServerRecord,
+} from '../../contract/protocol';
+import type { Db, Queryable } from '../src/store/db';
+import { pushChanges, type PushOptions } from '../src/store/push';
 import { pull } from '../src/store/records';
-import { sleep } from './helpers';
+import { untilWaitingFor } from './lock-waits';
 
 export interface GapSafetyOutcome {
   /** The pull in the middle answered while the slow writer was still open (PostgreSQL only). */
@@ -20,8 +29,26 @@ export interface GapSafetyOutcome {
   seen: ServerRecord[];
 }
 
-const order = (id: string, title: string) => ({
-  table: 'workOrders' as const,
+/** Where the scenario writes and reads: the store itself, or server instances over HTTP. */
+export interface GapSafetyTarget {
+  readonly driver: Db['driver'];
+  /** Pushes one change; `afterRevision` is awaited inside its transaction (the push seam). */
+  push(change: PushChange, afterRevision?: PushOptions['afterRevision']): Promise<PushResponse>;
+  pull(checkpoint: Checkpoint): Promise<PullTableResult>;
+}
+
+/** The scenario straight on the store's functions. */
+export function storeTarget(db: Db, userId: string): GapSafetyTarget {
+  return {
+    driver: db.driver,
+    push: (change, afterRevision) => pushChanges(db, userId, [change], { afterRevision }),
+    pull: async (checkpoint) =>
+      (await pull(db, userId, [{ table: 'workOrders', checkpoint }], 5000)).tables[0]!,
+  };
+}
+
+const order = (id: string, title: string): PushChange => ({
+  table: 'workOrders',
   id,
   changeId: `gap-${id}`,
   baseRev: null,
@@ -30,44 +57,51 @@ const order = (id: string, title: string) => ({
 });
 
 export async function runGapSafetyScenario(
-  db: Db,
-  userId: string,
+  target: GapSafetyTarget,
   tag: string,
 ): Promise<GapSafetyOutcome> {
-  const table = 'workOrders';
-  const start = await pull(db, userId, [{ table, checkpoint: null }], 5000);
-  const checkpoint = start.tables[0]!.checkpoint;
+  const { checkpoint } = await target.pull(null);
 
-  let signalHolding!: () => void;
-  const holding = new Promise<void>((resolve) => (signalHolding = resolve));
+  let signalHolding!: (tx: Queryable) => void;
+  const holding = new Promise<Queryable>((resolve) => (signalHolding = resolve));
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
 
-  const slow = pushChanges(db, userId, [order(`${tag}-slow`, 'slow')], {
-    afterRevision: async () => {
-      signalHolding();
-      await released;
-    },
+  const slow = target.push(order(`${tag}-slow`, 'slow'), async (_rev, tx) => {
+    signalHolding(tx);
+    await released;
   });
-  await holding;
+  const slowTx = await holding;
   let releasedYet = false;
   let secondFinishedFirst = false;
-  const fast = pushChanges(db, userId, [order(`${tag}-fast`, 'fast')]).then((response) => {
+  const fast = target.push(order(`${tag}-fast`, 'fast')).then((response) => {
     secondFinishedFirst = !releasedYet;
     return response;
   });
-  const middle = pull(db, userId, [{ table, checkpoint }], 5000);
-  // PostgreSQL answers the pull now (it sees neither write); PGlite's single connection makes it
-  // wait behind the open transaction. Either is safe; what matters is what comes after.
-  const early = await Promise.race([middle, sleep(300).then(() => undefined)]);
-  if (early) assert.deepEqual(early.tables[0]?.records, [], 'an uncommitted write was visible');
-  await sleep(50);
+  let middle: Promise<PullTableResult>;
+  let early: PullTableResult | undefined;
+  if (target.driver === 'postgres') {
+    // The second writer must queue behind the slow one's lock: go on once PostgreSQL shows it
+    // waiting, or once it finished, which is the overtaking assertNoGap reports.
+    await untilWaitingFor(slowTx, 1, fast);
+    // Only now the pull: PostgreSQL answers it from what is committed, seeing neither write. Had
+    // it to wait for the lock as well, the second waiter shows, and pulledWhileOpen is false.
+    middle = target.pull(checkpoint);
+    const first = await Promise.race([middle, untilWaitingFor(slowTx, 2, middle)]);
+    early = typeof first === 'string' ? undefined : first;
+    if (early)
+      assert.deepEqual(early.records, [], 'the pull saw a write while the slow writer was open');
+  } else {
+    // PGlite is one connection and the slow writer's transaction holds it: the second writer and
+    // the pull can only run after it ends, whenever they are sent.
+    middle = target.pull(checkpoint);
+  }
   releasedYet = true;
   release();
 
   const [slowResult, fastResult] = await Promise.all([slow, fast]);
-  const firstPage = (await middle).tables[0]!;
-  const rest = await pull(db, userId, [{ table, checkpoint: firstPage.checkpoint }], 5000);
+  const firstPage = await middle;
+  const rest = await target.pull(firstPage.checkpoint);
   const revOf = (result: (typeof slowResult.results)[number] | undefined) =>
     result?.status === 'applied' ? result.rev : Number.NaN;
   return {
@@ -75,7 +109,7 @@ export async function runGapSafetyScenario(
     secondFinishedFirst,
     slowRev: revOf(slowResult.results[0]),
     fastRev: revOf(fastResult.results[0]),
-    seen: [...firstPage.records, ...rest.tables[0]!.records],
+    seen: [...firstPage.records, ...rest.records],
   };
 }
 

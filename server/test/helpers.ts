@@ -266,5 +266,3 @@ export async function pullAll(
   }
   throw new Error('pullAll did not finish');
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -9,7 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import type { PushChange, PushResult, ServerRecord } from '../../contract/protocol';
 import { buildApp } from '../src/app';
 import { MIGRATIONS } from '../src/store/migrations';
+import type { PushOptions } from '../src/store/push';
 import { currentRevision } from '../src/store/records';
+import { assertNoGap, runGapSafetyScenario, type GapSafetyTarget } from './gap-safety';
 import {
   call,
   change,
@@ -32,12 +34,25 @@ if (!onPostgres) {
 
 describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
   let instances: FastifyInstance[] = [];
+  /** Set by a test to hold the next push (on any instance) inside its transaction; used once. */
+  let holdNext: PushOptions['afterRevision'];
+  const afterRevision: PushOptions['afterRevision'] = async (rev, tx) => {
+    const hold = holdNext;
+    holdNext = undefined;
+    await hold?.(rev, tx);
+  };
 
   before(async () => {
     await wipeTestDatabase(TEST_DATABASE_URL!);
     // Started at the same moment on an empty database, as a deployment rolls out.
     const start = () =>
-      buildApp({ databaseUrl: TEST_DATABASE_URL, demo: true, seed: SMALL_SEED, staticDir: null });
+      buildApp({
+        databaseUrl: TEST_DATABASE_URL,
+        demo: true,
+        seed: SMALL_SEED,
+        staticDir: null,
+        afterRevision,
+      });
     instances = await Promise.all([start(), start(), start()]);
   });
   after(async () => {
@@ -68,6 +83,29 @@ describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
     assert.equal((await call(via(1), 'GET', '/api/sync/manifest', { token })).status, 401);
   });
 
+  test('a writer held open on one instance: the other one waits for it, and no pull skips it', async () => {
+    // Bob: the next test counts every change Alice has applied.
+    const { token } = await login(via(0), 'bob');
+    // The slow writer goes through instance 0, the second writer and every pull through 1.
+    const target: GapSafetyTarget = {
+      driver: 'postgres',
+      push: async (pushed, hold) => {
+        holdNext = hold;
+        return push(via(hold ? 0 : 1), token, [pushed]);
+      },
+      pull: async (checkpoint) =>
+        (
+          await pullOnce(via(1), token, {
+            tables: [{ table: 'workOrders', checkpoint }],
+            limit: 5000,
+          })
+        ).tables[0]!,
+    };
+    const outcome = await runGapSafetyScenario(target, 'instances');
+    assert.equal(outcome.pulledWhileOpen, true, 'the other instance answered the pull at once');
+    assertNoGap(outcome, 'instances');
+  });
+
   test('concurrent pushes and pulls through both: no pull skips or repeats, re-sends apply once', async () => {
     const { token, user } = await login(via(0), 'alice');
     const db = instances[0]!.db;
@@ -79,6 +117,7 @@ describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
     const checkpoint = start.tables[0]!.checkpoint;
 
     const applied = new Map<string, PushResult>();
+    const batches = signals();
     const writer = async (w: number) => {
       for (let round = 0; round < 12; round++) {
         const batch: PushChange[] = [0, 1, 2].map((k) =>
@@ -93,6 +132,7 @@ describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
           assert.equal(result.status, 'applied', JSON.stringify(result));
           applied.set(result.changeId, result);
         }
+        batches.signal();
       }
     };
 
@@ -102,6 +142,8 @@ describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
       let current = checkpoint;
       for (let i = 0; ; i++) {
         const finalPass = !writing;
+        // Taken before the request, so a batch landing while it is on its way is not missed.
+        const nextBatch = batches.next();
         const page = (
           await pullOnce(via(p + i), token, {
             tables: [{ table: 'workOrders', checkpoint: current }],
@@ -111,13 +153,16 @@ describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
         seen.push(...page.records);
         current = page.checkpoint;
         if (finalPass && !page.hasMore) return seen;
-        if (!page.hasMore) await new Promise((resolve) => setTimeout(resolve, 2));
+        // Caught up: ask again once another batch is applied (or the writers are done), not
+        // after a guessed pause.
+        if (!page.hasMore) await nextBatch;
       }
     };
 
     const pullers = [0, 1, 2].map(puller);
     await Promise.all([0, 1, 2, 3].map(writer));
     writing = false;
+    batches.signal();
     const pulled = await Promise.all(pullers);
 
     const revs = [...applied.values()].map((result) => (result as { rev: number }).rev);
@@ -143,3 +188,16 @@ describe('two instances on one PostgreSQL', { skip: !onPostgres }, () => {
     assert.equal(Number(remembered.rows[0]?.n), expected.length);
   });
 });
+
+/** `next()`: a promise that resolves at the first `signal()` after it was taken. */
+function signals() {
+  let wake!: () => void;
+  let next = new Promise<void>((resolve) => (wake = resolve));
+  return {
+    next: () => next,
+    signal() {
+      wake();
+      next = new Promise<void>((resolve) => (wake = resolve));
+    },
+  };
+}

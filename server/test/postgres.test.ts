@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { migrate, MIGRATIONS } from '../src/store/migrations';
 import { currentRevision } from '../src/store/records';
-import { assertNoGap, runGapSafetyScenario } from './gap-safety';
+import { assertNoGap, runGapSafetyScenario, storeTarget } from './gap-safety';
 import {
   change,
   login,
@@ -59,7 +59,7 @@ describe('PostgreSQL', { skip: !onPostgres }, () => {
 
   test('a slow writer is not overtaken, and a pull in between skips nothing', async () => {
     const { user } = await login(app, 'alice');
-    const outcome = await runGapSafetyScenario(app.db, user.id, 'postgres');
+    const outcome = await runGapSafetyScenario(storeTarget(app.db, user.id), 'postgres');
     assert.equal(
       outcome.pulledWhileOpen,
       true,

@@ -6,7 +6,7 @@ import type { ManifestResponse, PullTableResult, ServerRecord } from '../../cont
 import { SYNC_TABLES } from '../../contract/tables';
 import { seedMore } from '../src/seed/seed';
 import { toServerRecord, type RecordRow, RECORD_COLUMNS } from '../src/store/records';
-import { assertNoGap, runGapSafetyScenario } from './gap-safety';
+import { assertNoGap, runGapSafetyScenario, storeTarget } from './gap-safety';
 import {
   call,
   change,
@@ -218,7 +218,7 @@ describe('pull', () => {
   });
 
   test('a slow writer holding its revision open never makes a pull skip it', async () => {
-    const outcome = await runGapSafetyScenario(app.db, userId, 'pglite');
+    const outcome = await runGapSafetyScenario(storeTarget(app.db, userId), 'pglite');
     assertNoGap(outcome, 'pglite');
   });
 });

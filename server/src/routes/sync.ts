@@ -5,7 +5,7 @@ import { callerOf } from '../request-context';
 import { PullBody, PushBody, RecordsBody } from '../schemas';
 import type { Db } from '../store/db';
 import type { SessionCache } from '../store/session-cache';
-import { pushChanges } from '../store/push';
+import { pushChanges, type PushOptions } from '../store/push';
 import { pull, readManifest, readRecords } from '../store/records';
 import { installTestHooks } from '../testing/sync-faults';
 import type { TestState } from '../testing/test-state';
@@ -16,6 +16,8 @@ export interface SyncOptions {
   readonly sessions: SessionCache;
   /** Present in test mode only: faults, the journal and armed rejections apply to these routes. */
   readonly testState: TestState | null;
+  /** Test seam of the push path (PushOptions.afterRevision); none in a running server. */
+  readonly afterRevision?: PushOptions['afterRevision'];
 }
 
 export async function syncRoutes(app: FastifyInstance, options: SyncOptions): Promise<void> {
@@ -35,6 +37,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncOptions): Pr
     const rejections = testState?.rejections;
     return pushChanges(db, callerOf(request).id, request.body.changes, {
       takeRejection: rejections ? (...key) => rejections.take(...key) : undefined,
+      afterRevision: options.afterRevision,
     });
   });
 

@@ -29,9 +29,10 @@ export interface PushOptions {
   readonly takeRejection?: (userId: string, table: TableName, id: string) => boolean;
   /**
    * Test seam: awaited after a change took its revision, before the transaction commits, so the
-   * concurrency test can hold a writer open while others run.
+   * concurrency tests can hold a writer open while others run. `tx` is that open transaction: on
+   * PostgreSQL a test asks through it which sessions wait for its lock (test/lock-waits.ts).
    */
-  readonly afterRevision?: (rev: number) => Promise<void>;
+  readonly afterRevision?: (rev: number, tx: Queryable) => Promise<void>;
 }
 
 export async function pushChanges(
@@ -129,7 +130,7 @@ async function write(
     [userId],
   );
   const rev = Number(bumped.rows[0]?.rev);
-  await options.afterRevision?.(rev);
+  await options.afterRevision?.(rev, tx);
   const written = await tx.query<RecordRow>(
     `INSERT INTO records (user_id, table_name, id, rev, deleted, data, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, now())

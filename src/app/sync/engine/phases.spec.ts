@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { lastValueFrom, type Observable, toArray } from 'rxjs';
 import { SYNC_TABLES } from '../../../../contract/tables';
 import { SyncError, type RunContext } from '../core';
-import { LocalDatabase, SyncStore } from '../local';
+import { LocalDatabase, PULL_WRITE_HOOKS, SyncStore, type PullWriteHooks } from '../local';
 import { provideTestLocalDb, removeTestLocalDb, workOrder } from '../local/local-db.testing';
 import { FakeSyncApi } from '../testing/fake-sync-api';
 import { pullPhase } from './pull-phase';
@@ -26,9 +26,13 @@ const all = <T>(source: Observable<T>) => lastValueFrom(source.pipe(toArray()));
 describe('sync phases against real RxDB and a fake server', () => {
   let server: FakeSyncApi;
   let store: SyncStore;
+  let hooks: PullWriteHooks;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: provideTestLocalDb() });
+    hooks = {};
+    TestBed.configureTestingModule({
+      providers: [...provideTestLocalDb(), { provide: PULL_WRITE_HOOKS, useValue: hooks }],
+    });
     store = TestBed.inject(SyncStore);
     server = new FakeSyncApi();
   });
@@ -199,7 +203,12 @@ describe('sync phases against real RxDB and a fake server', () => {
       expect(await lastValueFrom(store.completedInitialTables(USER))).toEqual(['workOrders']);
     });
 
-    it('never overwrites a record with unpushed local changes, even one edited while the page is on its way', async () => {
+    /**
+     * w1 is edited before the pull; w2 is edited inside the pull, in the writer's round `round`
+     * (through its seam, awaited): 0 = the page has arrived and is not written yet; 1 = the
+     * writer has read w2 as synced (round 0's refused guess returned it) and is about to write.
+     */
+    async function pullWithEditInRound(round: number) {
       seedServer(0, 2);
       await pull();
       await lastValueFrom(
@@ -207,21 +216,32 @@ describe('sync phases against real RxDB and a fake server', () => {
       );
       server.put('workOrders', 'w1', { title: 'Server 1', customerId: 'c1', status: 'open' });
       server.put('workOrders', 'w2', { title: 'Server 2', customerId: 'c1', status: 'open' });
-      let edited: Promise<unknown> = Promise.resolve();
-      server.beforePullResponse = () => {
-        // The user edits w2 after the server answered and before the page is written.
-        edited = lastValueFrom(
+      const editedAt: number[] = [];
+      hooks.beforeWrite = async (current, ids) => {
+        if (current !== round || !ids.includes('w2')) return;
+        editedAt.push(current);
+        await lastValueFrom(
           store.upsertLocal('workOrders', workOrder('w2', { title: 'Mine, during' })),
         );
-        server.beforePullResponse = () => undefined;
       };
 
       await pull();
-      await edited;
 
+      expect(editedAt).toEqual([round]);
       expect((await local('w1'))?.title).toBe('Mine, before');
-      expect((await local('w2'))?.title).toBe('Mine, during');
-      expect((await local('w2'))?.syncPending).toBeTrue();
+      expect(await local('w2')).toEqual(
+        jasmine.objectContaining({ title: 'Mine, during', syncPending: true }),
+      );
+    }
+
+    // Guard: a record with local changes is never overwritten (skipped when planned).
+    it('never overwrites a record with unpushed local changes, even one edited while the page is on its way', async () => {
+      await pullWithEditInRound(0);
+    });
+
+    // Guard: the writer's compare-and-swap refuses a write planned from a version since edited.
+    it('never overwrites a record edited between the writer reading it and writing it', async () => {
+      await pullWithEditInRound(1);
     });
 
     it('resyncs from the beginning when the server says a checkpoint is stale (409)', async () => {

@@ -1,20 +1,23 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { Component, inject } from '@angular/core';
+import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
-import { MatDialog } from '@angular/material/dialog';
+import { MatDialog, MatDialogState } from '@angular/material/dialog';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { provideMockActions } from '@ngrx/effects/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { of, type Subscription } from 'rxjs';
 import type { TableName } from '../../../../contract/tables';
+import { runEffect } from '../../../testing/run-effect';
 import { initialSyncFeatureState } from '../state/sync.feature';
-import { GateDialogActions } from './gate.actions';
+import { GateActions, GateDialogActions } from './gate.actions';
+import { gateDialog$ } from './gate.effects';
 import { initialGateState, type GateState } from './gate.feature';
-import { INITIAL_SYNC_DIALOG_ID, InitialSyncDialog } from './initial-sync-dialog';
+import { INITIAL_SYNC_DIALOG_ID } from './initial-sync-dialog';
 
+/** A root view for the harness loader; the dialog itself is opened by the product's effect. */
 @Component({ template: '' })
-class Host {
-  readonly dialog = inject(MatDialog);
-}
+class Host {}
 
 const pulled = (table: TableName, done: number, total: number) => ({
   phase: 'pull' as const,
@@ -25,11 +28,17 @@ const pulled = (table: TableName, done: number, total: number) => ({
 
 describe('InitialSyncDialog', () => {
   let dispatch: jasmine.Spy;
+  let effect: Subscription | undefined;
 
+  /**
+   * Opens the dialog the way the app does: the gate opens and gateDialog$ opens the dialog with
+   * its own options, so the specs below test the product's dialog config, not one of their own.
+   */
   async function open(gate: Partial<GateState>, progress: GateState['progress'] = []) {
     TestBed.configureTestingModule({
       imports: [Host],
       providers: [
+        provideMockActions(() => of(GateActions.opened({ tables: ['customers'] }))),
         provideMockStore({
           initialState: {
             syncGate: {
@@ -46,16 +55,22 @@ describe('InitialSyncDialog', () => {
     });
     dispatch = spyOn(TestBed.inject(MockStore), 'dispatch');
     const fixture = TestBed.createComponent(Host);
-    fixture.componentInstance.dialog.open(InitialSyncDialog, {
-      id: INITIAL_SYNC_DIALOG_ID,
-      disableClose: true,
-    });
+    effect = runEffect(gateDialog$).subscribe();
     await fixture.whenStable();
     const loader = TestbedHarnessEnvironment.documentRootLoader(fixture);
     return { fixture, dialog: await loader.getHarness(MatDialogHarness) };
   }
 
-  afterEach(() => TestBed.inject(MatDialog).closeAll());
+  /** Closing starts an exit animation first: "closing" counts as dismissed too. */
+  function expectStillOpen() {
+    const ref = TestBed.inject(MatDialog).getDialogById(INITIAL_SYNC_DIALOG_ID);
+    expect(ref?.getState()).toBe(MatDialogState.OPEN);
+  }
+
+  afterEach(() => {
+    effect?.unsubscribe();
+    TestBed.inject(MatDialog).closeAll();
+  });
 
   it('shows the current table with records done of total, tables done and the overall bar', async () => {
     const { dialog } = await open({}, [
@@ -105,8 +120,18 @@ describe('InitialSyncDialog', () => {
   });
 
   it('cannot be dismissed with Escape', async () => {
-    const { dialog } = await open({});
-    await dialog.close();
-    expect(TestBed.inject(MatDialog).getDialogById(INITIAL_SYNC_DIALOG_ID)).toBeDefined();
+    const { fixture, dialog } = await open({});
+    await dialog.close(); // the harness presses Escape in the dialog
+    await fixture.whenStable();
+    expectStillOpen();
+  });
+
+  it('cannot be dismissed by a click on the backdrop', async () => {
+    const { fixture } = await open({});
+    const backdrop = document.querySelector<HTMLElement>('.cdk-overlay-backdrop.gate-backdrop');
+    expect(backdrop).not.toBeNull();
+    backdrop?.click();
+    await fixture.whenStable();
+    expectStillOpen();
   });
 });

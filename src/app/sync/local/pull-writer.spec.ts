@@ -1,7 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { filter, firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 
-import { tableSpec } from '../../../../contract/tables';
 import { LocalDatabase, type LocalDbHandle } from './local-database';
 import {
   provideTestLocalDb,
@@ -11,7 +10,7 @@ import {
   tombstone,
   workOrder,
 } from './local-db.testing';
-import { PULL_WRITE_CONTEXT, writePulledRecords } from './pull-writer';
+import { PULL_WRITE_CONTEXT } from './pull-writer';
 import { SyncStore } from './sync-store';
 
 const run = <T>(source: Observable<T>) => lastValueFrom(source);
@@ -193,87 +192,6 @@ describe('SyncStore pull writer', () => {
 
     await pull(serverWorkOrder('w1', 3, { title: 'back' }));
     expect((await stored('w1'))?.title).toBe('back');
-  });
-
-  it('keeps a user edit made between its read and its write (compare-and-swap)', async () => {
-    await pull(serverWorkOrder('w1', 1), serverWorkOrder('w2', 1));
-    const rounds: string[][] = [];
-
-    const counts = await writePulledRecords(
-      handle.anyTable('workOrders'),
-      tableSpec('workOrders'),
-      [
-        serverWorkOrder('w1', 2, { title: 'theirs' }),
-        serverWorkOrder('w2', 2, { title: 'theirs' }),
-      ],
-      {
-        beforeWrite: async (round, ids) => {
-          rounds.push([...ids]);
-          // Round 0 guessed both new and was refused with the stored versions; the user edits w1
-          // after round 1 decided, from those versions, that w1 was safe to overwrite.
-          if (round === 1)
-            await run(store.upsertLocal('workOrders', workOrder('w1', { title: 'mine' })));
-        },
-      },
-    );
-
-    expect(rounds).toEqual([
-      ['w1', 'w2'],
-      ['w1', 'w2'],
-    ]);
-    expect(counts).toEqual({
-      written: 1,
-      skippedPending: 1,
-      deleted: 0,
-      unchanged: 0,
-      conflicts: 0,
-    });
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        title: 'mine',
-        syncPending: true,
-        syncRev: 1,
-      }),
-    );
-    expect((await stored('w2'))?.title).toBe('theirs');
-  });
-
-  it('retries a row that lost the race to a write that left it synced', async () => {
-    await pull(serverWorkOrder('w1', 1));
-
-    const counts = await writePulledRecords(
-      handle.anyTable('workOrders'),
-      tableSpec('workOrders'),
-      [serverWorkOrder('w1', 3, { title: 'pulled' })],
-      {
-        beforeWrite: async (round) => {
-          // Another writer (say the other tab's pull) changes the doc but leaves it synced, after
-          // round 1 planned its update from the version round 0's refused guess returned.
-          if (round !== 1) return;
-          const doc = await handle.table('workOrders').findOne('w1').exec();
-          await doc?.incrementalPatch({ notes: 'other tab' });
-        },
-      },
-    );
-
-    expect(counts.written).toBe(1);
-    expect((await stored('w1'))?.title).toBe('pulled');
-  });
-
-  it('keeps a local edit racing the whole batch, whichever write lands first', async () => {
-    await pull(serverWorkOrder('w1', 1));
-
-    await Promise.all([
-      pull(serverWorkOrder('w1', 2, { title: 'theirs' })),
-      run(store.upsertLocal('workOrders', workOrder('w1', { title: 'mine' }))),
-    ]);
-
-    expect(await stored('w1')).toEqual(
-      jasmine.objectContaining({
-        title: 'mine',
-        syncPending: true,
-      }),
-    );
   });
 
   it('fails the page on a record the schema refuses, without saving the checkpoint', async () => {

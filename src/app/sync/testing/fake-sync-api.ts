@@ -49,8 +49,6 @@ export class FakeSyncApi implements SyncApi {
   epoch = 'epoch-1';
   /** Every request, in order, for assertions on round trips and checkpoints. */
   readonly requests: { call: Call; body?: Body }[] = [];
-  /** Runs after a pull response is computed and before the client receives it. */
-  beforePullResponse: (response: PullResponse) => void = () => undefined;
 
   /** Writes a record as the server would (a new revision), e.g. another device's change. */
   put(table: TableName, id: string, data: Record<string, unknown>): ServerRecord {
@@ -141,7 +139,6 @@ export class FakeSyncApi implements SyncApi {
           };
         }),
       };
-      this.beforePullResponse(response);
       return response;
     });
   }
