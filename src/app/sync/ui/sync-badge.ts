@@ -79,11 +79,21 @@ export class SyncBadge implements OnDestroy {
   private readonly startError = this.store.selectSignal(selectStartError);
 
   protected readonly icon = computed(() => ICONS[this.state()]);
-  protected readonly label = computed(() => `Sync status: ${LABELS[this.state()]}`);
   /** The number on the badge: dead letters when there are any, else pending changes. */
   protected readonly count = computed(() => {
-    if (this.state() === 'deadLetter') return this.deadLetters();
-    return this.pending() > 0 ? this.pending() : null;
+    const count = this.state() === 'deadLetter' ? this.deadLetters() : this.pending();
+    return count > 0 ? count : null;
+  });
+  /**
+   * The state word first (what tests and screen readers key on), then the number the badge
+   * shows, so the name contains all the visible text (WCAG 2.5.3, label in name).
+   */
+  protected readonly label = computed(() => {
+    const status = `Sync status: ${LABELS[this.state()]}`;
+    const count = this.count();
+    if (count === null) return status;
+    const what = this.state() === 'deadLetter' ? 'dead letter' : 'unsynced change';
+    return `${status}, ${count} ${what}${count === 1 ? '' : 's'}`;
   });
   protected readonly tooltip = computed(() => {
     const startError = this.startError();
