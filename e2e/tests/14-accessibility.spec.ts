@@ -30,6 +30,26 @@ test('the login page and the initial-sync dialog while it is open', async ({
   await shell.expectBadge('synced');
 });
 
+test('the initial-sync dialog waiting to retry, and after it gave up', async ({
+  page,
+  server,
+  loginPage,
+  gate,
+}) => {
+  test.setTimeout(90_000);
+  await server.faults({ mode: 'fail', status: 503, count: 1000 });
+  await loginPage.open();
+  await loginPage.logIn(DEMO_USERS.alice);
+  await gate.expectOpen();
+  await expect(gate.status).toContainText('Retrying in 2 s (attempt 1 of 3)');
+  await expectNoSeriousA11yViolations(page, 'initial-sync dialog (waiting to retry)');
+
+  // After the third retry (2 + 5 + 15 s): the error, "Cancel and log out" and "Try again".
+  await gate.expectFailed(40_000);
+  await expect(gate.error).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'initial-sync dialog (failed)');
+});
+
 test('the work-order list and form', async ({ page, logIn, workOrders, orderForm, shell }) => {
   await logIn(DEMO_USERS.alice);
   await expect(shell.userMenu).toHaveAccessibleName('Alice Andersen, user menu');
