@@ -50,11 +50,25 @@ test('the initial-sync dialog waiting to retry, and after it gave up', async ({
   await expectNoSeriousA11yViolations(page, 'initial-sync dialog (failed)');
 });
 
-test('the work-order list and form', async ({ page, logIn, workOrders, orderForm, shell }) => {
+test('the work-order list and form, and the badge while it syncs', async ({
+  page,
+  server,
+  logIn,
+  workOrders,
+  orderForm,
+  shell,
+}) => {
   await logIn(DEMO_USERS.alice);
   await expect(shell.userMenu).toHaveAccessibleName('Alice Andersen, user menu');
   await workOrders.expectCount(30);
   await expectNoSeriousA11yViolations(page, 'work-order list');
+
+  // A sync held on the server: the badge shows its "syncing" state while axe runs.
+  await server.faults({ mode: 'delay', ms: 4_000, count: 1 });
+  await shell.tapBadge();
+  await shell.expectBadge('syncing');
+  await expectNoSeriousA11yViolations(page, 'work-order list, the badge syncing');
+  await shell.expectBadge('synced');
 
   await orderForm.openNew();
   await expectNoSeriousA11yViolations(page, 'new work-order form');

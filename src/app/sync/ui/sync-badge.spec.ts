@@ -82,6 +82,13 @@ describe('SyncBadge', () => {
     });
   }
 
+  // A spinner (role progressbar, tabindex -1) inside the button is a nested interactive control.
+  it('shows syncing with an icon only: nothing inside the button can take focus', async () => {
+    const { element } = await render('syncing', { pending: 2, deadLetter: 0 });
+    expect(element.querySelector('mat-icon')?.textContent?.trim()).toBe('sync');
+    expect(element.querySelectorAll('[tabindex]').length).toBe(0);
+  });
+
   it('shows the pending count, and the dead-letter count when there are dead letters', async () => {
     const pending = await render('pending', { pending: 4, deadLetter: 0 });
     const badge = await pending.loader.getHarness(MatBadgeHarness);

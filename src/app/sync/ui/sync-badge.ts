@@ -9,7 +9,6 @@ import {
 import { MatBadgeModule } from '@angular/material/badge';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Store } from '@ngrx/store';
 import { type Subscription, timer } from 'rxjs';
@@ -53,13 +52,7 @@ const ICONS: Record<BadgeState, string> = {
  */
 @Component({
   selector: 'app-sync-badge',
-  imports: [
-    MatBadgeModule,
-    MatButtonModule,
-    MatIconModule,
-    MatProgressSpinnerModule,
-    MatTooltipModule,
-  ],
+  imports: [MatBadgeModule, MatButtonModule, MatIconModule, MatTooltipModule],
   providers: [DatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './sync-badge.html',
