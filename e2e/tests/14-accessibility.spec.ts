@@ -69,6 +69,9 @@ test('the work-order list and form, and the badge while it syncs', async ({
   await shell.expectBadge('syncing');
   await expectNoSeriousA11yViolations(page, 'work-order list, the badge syncing');
   await shell.expectBadge('synced');
+  // The pointer leaves the badge, and its tooltip with it (it covers the "New work order" link).
+  await workOrders.heading.hover();
+  await expect(page.locator('.mat-mdc-tooltip-surface')).toBeHidden();
 
   await orderForm.openNew();
   await expectNoSeriousA11yViolations(page, 'new work-order form');
