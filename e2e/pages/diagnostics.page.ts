@@ -3,9 +3,12 @@ import { expect, type Locator, type Page } from '@playwright/test';
 /** `/diagnostics`: sync log, sync timeline, dead letters. */
 export class DiagnosticsPage {
   readonly heading: Locator;
+  /** The sync log's scrolling list (a virtual-scroll viewport). */
+  readonly syncLog: Locator;
 
   constructor(private readonly page: Page) {
     this.heading = page.getByRole('heading', { name: 'Diagnostics', level: 1 });
+    this.syncLog = page.getByRole('list', { name: 'Sync log' });
   }
 
   async open(): Promise<void> {

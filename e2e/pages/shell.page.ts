@@ -10,21 +10,21 @@ export class ShellPage {
 
   constructor(private readonly page: Page) {
     this.badge = page.getByRole('button', { name: /^Sync status: / });
-    this.userMenu = page.getByRole('button', { name: 'User menu' });
+    // Named "<user's name>, user menu": the visible name first (WCAG 2.5.3, label in name).
+    this.userMenu = page.getByRole('button', { name: /user menu$/i });
   }
 
   badgeIn(state: BadgeState): Locator {
-    return this.page.getByRole('button', { name: `Sync status: ${state}`, exact: true });
+    return this.page.getByRole('button', { name: badgeName(state) });
   }
 
   async expectBadge(state: BadgeState, timeout?: number): Promise<void> {
-    await expect(this.badge).toHaveAccessibleName(`Sync status: ${state}`, { timeout });
+    await expect(this.badge).toHaveAccessibleName(badgeName(state), { timeout });
   }
 
-  /** The badge's state word, e.g. 'synced'. */
+  /** The badge's state word, e.g. 'synced' (without the count it may show). */
   async badgeState(): Promise<string> {
-    const name = (await this.badge.getAttribute('aria-label')) ?? '';
-    return name.replace(/^Sync status: /, '');
+    return badgeStateOf((await this.badge.getAttribute('aria-label')) ?? '');
   }
 
   /** A tap on the badge: sync now. */
@@ -48,4 +48,16 @@ export class ShellPage {
       .getByRole('link', { name: link })
       .click();
   }
+}
+
+/**
+ * The badge's name is "Sync status: <state>", followed by ", <n> unsynced changes" (or
+ * ", <n> dead letters") when it shows a count.
+ */
+function badgeName(state: BadgeState): RegExp {
+  return new RegExp(`^Sync status: ${state}(, \\d+ [a-z ]+)?$`);
+}
+
+function badgeStateOf(name: string): string {
+  return name.replace(/^Sync status: /, '').replace(/, \d+ [a-z ]+$/, '');
 }

@@ -64,7 +64,8 @@ function recorder(): void {
     }
     const badge = document.querySelector('app-sync-badge button')?.getAttribute('aria-label');
     if (badge) {
-      const state = badge.replace(/^Sync status: /, '');
+      // The state word only: the count the badge may show (", 2 unsynced changes") is not a state.
+      const state = badge.replace(/^Sync status: /, '').replace(/, \d+ [a-z ]+$/, '');
       if (recording.badge.at(-1)?.state !== state) recording.badge.push({ t: Date.now(), state });
     }
     for (const toast of Array.from(document.querySelectorAll('.toast-message'))) {

@@ -5,12 +5,13 @@ test('alice logs in, her work orders sync, and the badge says synced', async ({
   page,
   server,
   loginPage,
+  shell,
 }) => {
   await loginPage.open();
   await loginPage.logIn(DEMO_USERS.alice);
 
   await expect(page.getByRole('heading', { name: 'Work orders' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'User menu' })).toContainText('Alice Andersen');
+  await expect(shell.userMenu).toContainText('Alice Andersen');
   await expect(page.getByRole('button', { name: 'Sync status: synced' })).toBeVisible();
   await expect(page.getByText('30 work orders', { exact: true })).toBeVisible();
 

@@ -50,4 +50,12 @@ describe('Shell', () => {
     await menu.clickItem({ text: /Log out/ });
     expect(dispatch).toHaveBeenCalledOnceWith(UserMenuActions.logOut());
   });
+
+  it('names the user-menu button by the name it shows, then what it is (WCAG 2.5.3)', async () => {
+    const { element } = await render(false);
+    const button = element.querySelector('button.user-button')!;
+    const visible = button.querySelector('.user-name')?.textContent?.trim();
+    expect(visible).toBe('Alice Andersen');
+    expect(button.getAttribute('aria-label')).toBe('Alice Andersen, user menu');
+  });
 });

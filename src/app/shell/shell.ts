@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
@@ -31,6 +31,10 @@ export class Shell {
 
   protected readonly user = this.store.selectSignal(selectUser);
   protected readonly gateOpen = this.store.selectSignal(selectGateOpen);
+  protected readonly userMenuLabel = computed(() => {
+    const name = this.user()?.name;
+    return name ? `${name}, user menu` : 'User menu';
+  });
 
   protected logOut(): void {
     this.store.dispatch(UserMenuActions.logOut());

@@ -67,6 +67,28 @@ describe('SyncBadge', () => {
     });
   }
 
+  // The number on the badge is visible text, so the name must contain it (WCAG 2.5.3).
+  for (const [state, counts, label] of [
+    ['pending', { pending: 1, deadLetter: 0 }, 'Sync status: pending, 1 unsynced change'],
+    ['offline', { pending: 3, deadLetter: 0 }, 'Sync status: offline, 3 unsynced changes'],
+    ['deadLetter', { pending: 4, deadLetter: 1 }, 'Sync status: dead letter, 1 dead letter'],
+    ['deadLetter', { pending: 0, deadLetter: 2 }, 'Sync status: dead letter, 2 dead letters'],
+  ] as const) {
+    it(`is named "${label}" when its badge shows a count`, async () => {
+      const { loader, element } = await render(state, counts);
+      const count = await (await loader.getHarness(MatBadgeHarness)).getText();
+      expect(element.getAttribute('aria-label')).toBe(label);
+      expect(label).toContain(`, ${count} `);
+    });
+  }
+
+  // A spinner (role progressbar, tabindex -1) inside the button is a nested interactive control.
+  it('shows syncing with an icon only: nothing inside the button can take focus', async () => {
+    const { element } = await render('syncing', { pending: 2, deadLetter: 0 });
+    expect(element.querySelector('mat-icon')?.textContent?.trim()).toBe('sync');
+    expect(element.querySelectorAll('[tabindex]').length).toBe(0);
+  });
+
   it('shows the pending count, and the dead-letter count when there are dead letters', async () => {
     const pending = await render('pending', { pending: 4, deadLetter: 0 });
     const badge = await pending.loader.getHarness(MatBadgeHarness);

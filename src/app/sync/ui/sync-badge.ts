@@ -9,7 +9,6 @@ import {
 import { MatBadgeModule } from '@angular/material/badge';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Store } from '@ngrx/store';
 import { type Subscription, timer } from 'rxjs';
@@ -53,13 +52,7 @@ const ICONS: Record<BadgeState, string> = {
  */
 @Component({
   selector: 'app-sync-badge',
-  imports: [
-    MatBadgeModule,
-    MatButtonModule,
-    MatIconModule,
-    MatProgressSpinnerModule,
-    MatTooltipModule,
-  ],
+  imports: [MatBadgeModule, MatButtonModule, MatIconModule, MatTooltipModule],
   providers: [DatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './sync-badge.html',
@@ -79,11 +72,21 @@ export class SyncBadge implements OnDestroy {
   private readonly startError = this.store.selectSignal(selectStartError);
 
   protected readonly icon = computed(() => ICONS[this.state()]);
-  protected readonly label = computed(() => `Sync status: ${LABELS[this.state()]}`);
   /** The number on the badge: dead letters when there are any, else pending changes. */
   protected readonly count = computed(() => {
-    if (this.state() === 'deadLetter') return this.deadLetters();
-    return this.pending() > 0 ? this.pending() : null;
+    const count = this.state() === 'deadLetter' ? this.deadLetters() : this.pending();
+    return count > 0 ? count : null;
+  });
+  /**
+   * The state word first (what tests and screen readers key on), then the number the badge
+   * shows, so the name contains all the visible text (WCAG 2.5.3, label in name).
+   */
+  protected readonly label = computed(() => {
+    const status = `Sync status: ${LABELS[this.state()]}`;
+    const count = this.count();
+    if (count === null) return status;
+    const what = this.state() === 'deadLetter' ? 'dead letter' : 'unsynced change';
+    return `${status}, ${count} ${what}${count === 1 ? '' : 's'}`;
   });
   protected readonly tooltip = computed(() => {
     const startError = this.startError();

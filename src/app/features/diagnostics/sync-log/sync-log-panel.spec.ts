@@ -54,6 +54,17 @@ describe('SyncLogPanel', () => {
     expect(rendered.length).toBeLessThan(100);
   });
 
+  it('lets the keyboard reach and scroll the log: a named, focusable viewport', async () => {
+    const viewport = (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>(
+      'cdk-virtual-scroll-viewport',
+    )!;
+    expect(viewport.getAttribute('role')).toBe('list');
+    expect(viewport.getAttribute('aria-label')).toBe('Sync log');
+    expect(viewport.tabIndex).toBe(0);
+    viewport.focus();
+    expect(document.activeElement).toBe(viewport);
+  });
+
   it('filters by level', async () => {
     const debug = await loader().getHarness(MatButtonToggleHarness.with({ text: 'debug' }));
     const info = await loader().getHarness(MatButtonToggleHarness.with({ text: 'info' }));
