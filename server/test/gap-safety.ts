@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { ServerRecord } from '../../contract/protocol';
 import type { Db } from '../src/store/db';
 import { pushChanges } from '../src/store/push';
-import { pull } from '../src/store/records';
+import { pull } from '../src/store/pull';
 import { sleep } from './helpers';
 
 export interface GapSafetyOutcome {
