@@ -240,6 +240,16 @@ describe('cached sessions', () => {
     await owner.db.query('UPDATE users SET disabled = false');
   });
 
+  test('a user disabled by hand in the database (sessions left alone) is refused too', async () => {
+    const { token, user } = await login(here, 'bob');
+    assert.equal(await me(elsewhere, token), 200);
+    const heard = notified(elsewhere, (payload) => payload === `user:${user.id}`);
+    await owner.db.query("UPDATE users SET disabled = true WHERE username = 'bob'");
+    await heard;
+    assert.equal(await me(elsewhere, token), 401);
+    await owner.db.query('UPDATE users SET disabled = false');
+  });
+
   test('an expired session is refused at once, cached or not', async () => {
     const { token } = await login(here, 'bob');
     clock += 60_000 - 1;
