@@ -7,7 +7,8 @@
 //
 //   floor   GET /api/auth/me: authentication (a cached session) and nothing else
 //   no-op   POST /api/sync/pull of every table at its latest checkpoint: the same authentication
-//           plus the pull's one head query (docs/protocol.md, "A pull with nothing to do")
+//           plus the user's counter, from memory while cached, else one indexed query
+//           (docs/protocol.md, "A pull with nothing to do")
 //
 // The two alternate (floor first in odd rotations, no-op first in even ones), BENCH_ROTATIONS
 // times (default 3), so a slow spell of this shared machine hits both; per rotation the ratio

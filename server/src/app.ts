@@ -19,6 +19,8 @@ import { DEMO_COUNTS, seedDemoIn, type SeedCounts } from './seed/seed';
 import { decoyPasswordHash } from './store/credentials';
 import { openPostgres, type Db } from './store/db';
 import { openPgliteThread } from './store/pglite-thread';
+import { ChangeFeed, type RetrySchedule } from './store/change-feed';
+import { HeadCache } from './store/head-cache';
 import { SessionCache } from './store/session-cache';
 import { readEpoch } from './store/epoch';
 import { deleteEndedWindows } from './store/login-limits';
@@ -38,6 +40,15 @@ export interface AppOptions {
   db?: Db;
   /** PostgreSQL connection string; when absent the embedded PGlite store is used. */
   databaseUrl?: string;
+  /**
+   * Where the change notifications are LISTENed to (PostgreSQL only); `databaseUrl` by default.
+   * Must reach PostgreSQL directly: a transaction-pooling pgbouncer can't hold a LISTEN.
+   */
+  listenDatabaseUrl?: string;
+  /** How long a user's pull head may be answered from memory (PULL_HEAD_CACHE_MS); 0: never. */
+  pullHeadCacheMs?: number;
+  /** Test seam: when a lost LISTEN connection is tried again (1 s later by default). */
+  changeFeedRetry?: RetrySchedule;
   /** PGlite's directory, or 'memory'; opened in a worker thread (store/pglite-thread.ts). */
   dataDir?: string;
   /** 'test' adds the /api/test routes and fault injection. */
@@ -85,6 +96,10 @@ declare module 'fastify' {
     readonly db: Db;
     /** Fault queue, journal and rejections; null outside test mode. */
     readonly testState: TestState | null;
+    /** The users' cached pull heads, for tests. */
+    readonly heads: HeadCache;
+    /** The database's change notifications to this instance, for tests. */
+    readonly changes: ChangeFeed;
   }
 }
 
@@ -104,7 +119,7 @@ export async function prepareDatabase(options: AppOptions): Promise<Db> {
   const db =
     options.db ??
     (options.databaseUrl
-      ? openPostgres(options.databaseUrl)
+      ? openPostgres(options.databaseUrl, options.listenDatabaseUrl || options.databaseUrl)
       : // In its own thread: PGlite's WASM would otherwise block the event loop per statement.
         await openPgliteThread(options.dataDir ?? 'memory'));
   try {
@@ -135,6 +150,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const now = options.now ?? Date.now;
   const testState = options.mode === 'test' ? new TestState() : null;
   const sessions = new SessionCache(db, now);
+  const heads = new HeadCache(now, { ttlMs: options.pullHeadCacheMs });
 
   // Computed now, not on the first unknown username: that one would otherwise cost two scrypt
   // runs and stand out in the response time.
@@ -153,7 +169,18 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   app.decorate('db', db);
   app.decorate('testState', testState);
+  app.decorate('heads', heads);
   app.decorateRequest('user', null);
+  const feed = new ChangeFeed(db, {
+    heads,
+    sessions,
+    scheduleRetry: options.changeFeedRetry,
+    onLost: (error) =>
+      app.log.warn({ err: error }, 'change notifications lost: pull heads uncached until back'),
+  });
+  app.decorate('changes', feed);
+  // Before the database's own hook: the listener goes first.
+  app.addHook('onClose', () => feed.close());
   if (!options.db) app.addHook('onClose', () => db.close());
   await logAccountNotes(app.log, db, isDemo(options));
 
@@ -191,6 +218,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     prefix: `${API_PREFIX}/sync`,
     db,
     sessions,
+    heads,
     testState,
     afterRevision: options.afterRevision,
   });
@@ -200,6 +228,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       db,
       state: testState,
       sessions,
+      heads,
       seedCounts: seedCountsOf(options),
     });
   }
@@ -210,6 +239,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       ? null
       : resolveStaticDir(options.staticDir, options.repoRoot ?? process.cwd());
   await registerStaticApp(app, staticDir);
+  await feed.start();
   // Last: a build that failed above leaves no timer behind.
   schedulePruning(app, {
     db,

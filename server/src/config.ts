@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { DEFAULT_BODY_LIMIT, DEFAULT_SESSION_TTL_MS, type AppOptions } from './app';
 import { DEFAULT_PRUNE_INTERVAL_MS } from './prune-schedule';
+import { PULL_HEAD_CACHE_MS } from './store/head-cache';
 import { DEFAULT_CHANGE_RETENTION_MS } from './store/pruning';
 import { DEFAULT_TIMEOUTS, type ServerTimeouts } from './timeouts';
 
@@ -98,6 +99,8 @@ export function readConfig(env: Env, repoRoot: string): ServerConfig {
       mode,
       demo,
       databaseUrl: env['DATABASE_URL'] || undefined,
+      listenDatabaseUrl: env['LISTEN_DATABASE_URL'] || undefined,
+      pullHeadCacheMs: integer(env, 'PULL_HEAD_CACHE_MS', PULL_HEAD_CACHE_MS, 0, 60_000),
       dataDir: dataDir === 'memory' ? 'memory' : path.resolve(repoRoot, dataDir),
       sessionTtlMs: integer(env, 'SESSION_TTL_MS', DEFAULT_SESSION_TTL_MS, 1000, 365 * 86_400_000),
       logLevel: env['LOG_LEVEL'] || 'info',

@@ -16,7 +16,7 @@ import type {
 } from '../../contract/protocol';
 import type { Db, Queryable } from '../src/store/db';
 import { pushChanges, type PushOptions } from '../src/store/push';
-import { pull } from '../src/store/records';
+import { pull } from '../src/store/pull';
 import { untilWaitingFor } from './lock-waits';
 
 export interface GapSafetyOutcome {

@@ -266,3 +266,18 @@ export async function pullAll(
   }
   throw new Error('pullAll did not finish');
 }
+
+/**
+ * Resolves when `app` has heard a change notification `matches` accepts (the caches first, then
+ * this). Taken BEFORE the write it waits for: on PGlite the notification arrives while the
+ * write runs, on PostgreSQL a moment after its COMMIT.
+ */
+export function notified(app: FastifyInstance, matches: (payload: string) => boolean) {
+  return new Promise<string>((resolve) => {
+    const stop = app.changes.watch((payload) => {
+      if (!matches(payload)) return;
+      stop();
+      resolve(payload);
+    });
+  });
+}

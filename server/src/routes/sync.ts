@@ -4,9 +4,11 @@ import { DEFAULT_PULL_LIMIT, type PullRequest } from '../../../contract/protocol
 import { callerOf } from '../request-context';
 import { PullBody, PushBody, RecordsBody } from '../schemas';
 import type { Db } from '../store/db';
+import type { HeadCache } from '../store/head-cache';
+import { pull } from '../store/pull';
 import type { SessionCache } from '../store/session-cache';
 import { pushChanges, type PushOptions } from '../store/push';
-import { pull, readManifest, readRecords } from '../store/records';
+import { readManifest, readRecords } from '../store/records';
 import { installTestHooks } from '../testing/sync-faults';
 import type { TestState } from '../testing/test-state';
 import { authenticate } from './auth';
@@ -14,6 +16,7 @@ import { authenticate } from './auth';
 export interface SyncOptions {
   readonly db: Db;
   readonly sessions: SessionCache;
+  readonly heads: HeadCache;
   /** Present in test mode only: faults, the journal and armed rejections apply to these routes. */
   readonly testState: TestState | null;
   /** Test seam of the push path (PushOptions.afterRevision); none in a running server. */
@@ -21,7 +24,7 @@ export interface SyncOptions {
 }
 
 export async function syncRoutes(app: FastifyInstance, options: SyncOptions): Promise<void> {
-  const { db, testState } = options;
+  const { db, heads, testState } = options;
   const checkToken = authenticate(options.sessions);
   if (testState) installTestHooks(app, testState, checkToken);
   else app.addHook('onRequest', checkToken);
@@ -30,15 +33,22 @@ export async function syncRoutes(app: FastifyInstance, options: SyncOptions): Pr
 
   app.post<{ Body: PullBody }>('/pull', { schema: { body: PullBody } }, async (request) => {
     const body: PullRequest = request.body;
-    return pull(db, callerOf(request).id, body.tables, body.limit ?? DEFAULT_PULL_LIMIT);
+    return pull(db, callerOf(request).id, body.tables, body.limit ?? DEFAULT_PULL_LIMIT, heads);
   });
 
   app.post<{ Body: PushBody }>('/push', { schema: { body: PushBody } }, async (request) => {
     const rejections = testState?.rejections;
-    return pushChanges(db, callerOf(request).id, request.body.changes, {
-      takeRejection: rejections ? (...key) => rejections.take(...key) : undefined,
-      afterRevision: options.afterRevision,
-    });
+    const userId = callerOf(request).id;
+    try {
+      return await pushChanges(db, userId, request.body.changes, {
+        takeRejection: rejections ? (...key) => rejections.take(...key) : undefined,
+        afterRevision: options.afterRevision,
+      });
+    } finally {
+      // The database's notification says the same, a moment later on PostgreSQL: this
+      // instance's next pull already sees the push's writes.
+      heads.invalidate(userId);
+    }
   });
 
   app.post<{ Body: RecordsBody }>('/records', { schema: { body: RecordsBody } }, async (request) =>

@@ -7,6 +7,7 @@ import type { FaultSpec } from '../../../contract/protocol';
 import { FaultsBody, RejectBody, ResetBody, SeedBody } from '../schemas';
 import { DEMO_COUNTS, resetAll, seedMore, type SeedCounts } from '../seed/seed';
 import type { Db } from '../store/db';
+import type { HeadCache } from '../store/head-cache';
 import type { SessionCache } from '../store/session-cache';
 import { ClientError } from '../store/records';
 import { findUserByUsername } from '../store/users';
@@ -17,6 +18,8 @@ export interface TestRouteOptions {
   readonly state: TestState;
   /** Cleared by a reset, which deletes every session. */
   readonly sessions: SessionCache;
+  /** Cleared by a reset too: every counter and the epoch change. */
+  readonly heads: HeadCache;
   /** What a reset without `counts` seeds per user; null: users only. */
   readonly seedCounts: SeedCounts | null;
 }
@@ -47,6 +50,8 @@ export async function testRoutes(app: FastifyInstance, options: TestRouteOptions
   app.post<{ Body: SeedBody }>('/seed', { schema: { body: SeedBody } }, async (request) => {
     const { username, table, count } = request.body;
     const ids = await seedMore(db, username, table, count);
+    // Its notification says the same, a moment later on PostgreSQL.
+    options.heads.clear();
     return { table, inserted: ids.length, firstId: ids[0], lastId: ids.at(-1) };
   });
 
@@ -71,6 +76,7 @@ export async function testRoutes(app: FastifyInstance, options: TestRouteOptions
       const started = Date.now();
       await resetAll(db, counts);
       options.sessions.clear();
+      options.heads.clear();
       request.log.info({ counts, ms: Date.now() - started }, 'test reset done');
       return { counts: counts ?? { customers: 0, products: 0, workOrders: 0 } };
     },

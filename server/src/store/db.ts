@@ -31,8 +31,23 @@ export interface Queryable {
   ): Promise<QueryResult<T>>;
 }
 
+/** What a `listen` hears: each NOTIFY payload, and the loss of the listening connection. */
+export interface NotificationHandlers {
+  notify(payload: string): void;
+  /** The connection is gone: notifications may be missed from now on (never on PGlite). */
+  lost(error: Error): void;
+}
+
+/** Stops listening; closes what `listen` opened. */
+export type Unlisten = () => Promise<void>;
+
 export interface Db extends Queryable {
   readonly driver: 'pglite' | 'postgres';
+  /**
+   * LISTENs on `channel`; resolves once listening. Optional: a store without it (a test's
+   * wrapper) only means that nothing is cached on notifications (store/head-feed.ts).
+   */
+  listen?(channel: string, handlers: NotificationHandlers): Promise<Unlisten>;
   /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -59,12 +74,60 @@ export async function openPglite(dataDir: string): Promise<Db> {
     // ends: correct, just less concurrent than PostgreSQL.
     transaction: (fn) =>
       pglite.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    // PGlite calls listeners before the notifying statement (or its COMMIT) resolves.
+    listen: (channel, handlers) =>
+      pglite.listen(channel, handlers.notify).then((unlisten) => async () => unlisten()),
     close: () => pglite.close(),
   };
 }
 
-/** Connects to PostgreSQL; the pool opens connections lazily, so this never blocks. */
-export function openPostgres(connectionString: string): Db {
+/**
+ * LISTENs on its own connection, outside the pool: a pooled connection would be handed to other
+ * queries. `url` may differ from the pool's (LISTEN_DATABASE_URL: a transaction-pooling
+ * pgbouncer can't hold a LISTEN, so it must point at PostgreSQL itself).
+ */
+async function listenOn(
+  url: string,
+  channel: string,
+  handlers: NotificationHandlers,
+): Promise<Unlisten> {
+  const client = new pg.Client({ connectionString: url });
+  // Losses are reported only once listening: before that, the failure is `listen`'s rejection.
+  let listening = false;
+  let closing = false;
+  const lose = (error: Error) => {
+    if (closing || !listening) return;
+    closing = true;
+    handlers.lost(error);
+    // Already broken: ending it only frees the socket.
+    client.end().catch(() => undefined);
+  };
+  client.on('notification', (message) => {
+    if (message.channel === channel) handlers.notify(message.payload ?? '');
+  });
+  client.on('error', lose);
+  client.on('end', () => lose(new Error('the LISTEN connection ended')));
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+  } catch (error) {
+    closing = true;
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  listening = true;
+  return async () => {
+    if (closing) return;
+    closing = true;
+    await client.end();
+  };
+}
+
+/**
+ * Connects to PostgreSQL; the pool opens connections lazily, so this never blocks. `listenUrl`
+ * is where `listen` connects (the same database by default).
+ */
+export function openPostgres(connectionString: string, listenUrl = connectionString): Db {
   const pool = new pg.Pool({ connectionString, max: 10 });
   // An idle client losing its connection emits on the pool; without a listener that would crash
   // the process. The next query gets a fresh connection, so logging is all there is to do.
@@ -103,6 +166,7 @@ export function openPostgres(connectionString: string): Db {
         client.release();
       }
     },
+    listen: (channel, handlers) => listenOn(listenUrl, channel, handlers),
     close: () => pool.end(),
   };
 }

@@ -6,7 +6,8 @@
  *
  * It lives in the database (`server_meta`), not in a process: every instance behind a load
  * balancer must answer the same epoch, and a rotation by one instance or by the operator command
- * must be seen by all of them at once. So it is read per request, never cached.
+ * must be seen by all of them at once. So it is read from the database, and cached only beside
+ * a user's counter in head-cache.ts, which every change of it clears by notification.
  */
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from './db';

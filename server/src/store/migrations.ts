@@ -100,7 +100,46 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now()`,
     ],
   },
+  {
+    version: 6,
+    description: 'NOTIFY on changes cached per instance: counters, the epoch, sessions, disabling',
+    statements: [
+      // Payloads (store/change-feed.ts): "rev:<user id>" when a user's counter moves or the user
+      // goes, "meta" when the epoch changes, "session:<token hash>" when a session is revoked or
+      // deleted, "user:<user id>" when a user is disabled. Delivered at COMMIT, deduplicated
+      // within a transaction, so a 500-change push sends one.
+      // TG_ARGV: the payload's prefix, then the column whose value follows it (none for meta).
+      `CREATE FUNCTION field_sync_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+       DECLARE
+         changed jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+       BEGIN
+         PERFORM pg_notify('field_sync_changes',
+                           TG_ARGV[0] || COALESCE(changed ->> TG_ARGV[1], ''));
+         RETURN NULL;
+       END $$`,
+      `CREATE TRIGGER users_rev_notify AFTER UPDATE OF rev ON users
+         FOR EACH ROW WHEN (OLD.rev IS DISTINCT FROM NEW.rev)
+         EXECUTE FUNCTION field_sync_notify('rev:', 'id')`,
+      `CREATE TRIGGER users_delete_notify AFTER DELETE ON users
+         FOR EACH ROW EXECUTE FUNCTION field_sync_notify('rev:', 'id')`,
+      `CREATE TRIGGER users_disabled_notify AFTER UPDATE OF disabled ON users
+         FOR EACH ROW WHEN (NEW.disabled AND NOT OLD.disabled)
+         EXECUTE FUNCTION field_sync_notify('user:', 'id')`,
+      `CREATE TRIGGER server_meta_notify AFTER INSERT OR UPDATE OR DELETE ON server_meta
+         FOR EACH ROW EXECUTE FUNCTION field_sync_notify('meta')`,
+      `CREATE TRIGGER sessions_revoked_notify AFTER UPDATE OF revoked ON sessions
+         FOR EACH ROW WHEN (NEW.revoked AND NOT OLD.revoked)
+         EXECUTE FUNCTION field_sync_notify('session:', 'token_hash')`,
+      // A revoked session was announced when revoked: pruning it (hourly) says nothing new.
+      `CREATE TRIGGER sessions_delete_notify AFTER DELETE ON sessions
+         FOR EACH ROW WHEN (NOT OLD.revoked)
+         EXECUTE FUNCTION field_sync_notify('session:', 'token_hash')`,
+    ],
+  },
 ];
+
+/** The channel migration 6's triggers NOTIFY on. */
+export const CHANGES_CHANNEL = 'field_sync_changes';
 
 /**
  * Advisory lock keys. Every instance behind a load balancer runs the start-up steps at once;

@@ -6,17 +6,19 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Db, QueryResult, Queryable, SqlParam } from './db';
+import type { Db, NotificationHandlers, QueryResult, Queryable, SqlParam } from './db';
 
 type Request =
   | { op: 'query'; sql: string; params?: SqlParam[]; tx?: number }
   | { op: 'begin' }
   | { op: 'commit' | 'rollback'; tx: number }
   | { op: 'close' }
+  | { op: 'listen'; channel: string }
   | { op: 'more'; id: number };
 
 type Reply =
   | { ready: true }
+  | { notify: string; payload: string }
   | { id: number; part: unknown[] }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: Record<string, unknown> & { message: string } };
@@ -48,6 +50,8 @@ export function openPgliteThread(dataDir: string): Promise<Db> {
   const pending = new Map<number, Pending>();
   let lastId = 0;
   let exited: Error | null = null;
+  /** Listeners by channel; the worker LISTENs once per channel. */
+  const listeners = new Map<string, Set<NotificationHandlers>>();
 
   // Referenced only while an answer is awaited: an idle store must not keep a process alive
   // (a CLI, a test file), and a busy one must (a script awaiting its last query).
@@ -67,11 +71,18 @@ export function openPgliteThread(dataDir: string): Promise<Db> {
     exited = error;
     for (const entry of pending.values()) entry.reject(error);
     pending.clear();
+    // A worker that died takes its notifications with it (closed on purpose: none are left).
+    for (const set of listeners.values()) for (const handlers of set) handlers.lost(error);
+    listeners.clear();
   };
 
   const ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (reply: Reply) => {
       if ('ready' in reply) return resolve();
+      if ('notify' in reply) {
+        for (const handlers of listeners.get(reply.notify) ?? []) handlers.notify(reply.payload);
+        return;
+      }
       const entry = pending.get(reply.id);
       if (!entry) return;
       if ('part' in reply) {
@@ -121,8 +132,21 @@ export function openPgliteThread(dataDir: string): Promise<Db> {
       await send({ op: 'commit', tx });
       return result;
     },
+    async listen(channel, handlers) {
+      let set = listeners.get(channel);
+      if (!set) {
+        await send({ op: 'listen', channel });
+        set = listeners.get(channel) ?? new Set();
+        listeners.set(channel, set);
+      }
+      set.add(handlers);
+      return async () => {
+        set.delete(handlers);
+      };
+    },
     async close() {
       if (exited) return;
+      listeners.clear();
       const gone = new Promise((resolve) => worker.once('exit', resolve));
       await send({ op: 'close' });
       // Awaited work keeps a process alive only while the worker is referenced.

@@ -12,6 +12,9 @@
  *   { id, op: 'begin' }                     → { id, ok: true, value: <transaction number> }
  *   { id, op: 'commit' | 'rollback', tx }   → { id, ok: true }
  *   { id, op: 'close' }                     → { id, ok: true }, then the thread ends
+ *   { id, op: 'listen', channel }           → { id, ok: true }, then { notify: channel, payload }
+ *                                             for each NOTIFY, posted before the notifying
+ *                                             statement's (or COMMIT's) own reply
  * A result of more than ROWS_PER_MESSAGE rows comes first as parts, { id, part: [rows] }, each
  * sent once the previous one was taken ({ id, op: 'more' }): deserialising 5,000 rows at once
  * would block the server's event loop for tens of milliseconds, a part at a time lets it breathe.
@@ -143,6 +146,14 @@ async function handle(message) {
       return end(message.tx, true);
     case 'rollback':
       return end(message.tx, false);
+    case 'listen': {
+      /** @type {string} */
+      const channel = message.channel;
+      // PGlite calls this while the notifying statement runs: the message goes out before that
+      // statement's reply, so the server thread hears of a write before the writer does.
+      await pglite.listen(channel, (payload) => port.postMessage({ notify: channel, payload }));
+      return undefined;
+    }
     case 'close':
       await pglite.close();
       return undefined;

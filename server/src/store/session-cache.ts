@@ -2,10 +2,12 @@
  * Sessions remembered in memory, so an authenticated request costs no query while its session
  * was checked against the database less than `ttlMs` ago (5 s by default).
  *
- * What that costs, on purpose: a session revoked by ANOTHER process (another server instance, the
- * operators' `users` command) is still accepted by an instance that checked it within the last
- * `ttlMs`. A logout through this instance is immediate (`forget`), and expiry is immediate too,
- * because the cached entry keeps the session's `expiresAt`. docs/protocol.md documents the delay.
+ * A logout through this instance is immediate (`forget`), and expiry is immediate too, because
+ * the cached entry keeps the session's `expiresAt`. A session revoked by ANOTHER process (another
+ * server instance, the operators' `users` command) is dropped when the database's notification
+ * arrives (store/change-feed.ts: `forgetHash`, `forgetUser`), milliseconds later; should that
+ * connection be down, `ttlMs` is the bound: such a session is accepted for at most that long
+ * after this instance last checked it. docs/protocol.md documents the delay.
  */
 import type { SessionUser } from '../../../contract/protocol';
 import { hashToken } from './credentials';
@@ -63,8 +65,21 @@ export class SessionCache {
 
   /** Drops one session (a logout here): the next request with it asks the database. */
   forget(token: string): void {
+    this.forgetHash(hashToken(token));
+  }
+
+  /** Drops one session by its token's hash (a revocation notified by the database). */
+  forgetHash(tokenHash: string): void {
     this.generation += 1;
-    this.entries.delete(hashToken(token));
+    this.entries.delete(tokenHash);
+  }
+
+  /** Drops every session of one user (disabled elsewhere). */
+  forgetUser(userId: string): void {
+    this.generation += 1;
+    for (const [key, entry] of this.entries) {
+      if (entry.user.id === userId) this.entries.delete(key);
+    }
   }
 
   /** Drops every session, e.g. after the data was replaced (a test reset deletes all users). */
