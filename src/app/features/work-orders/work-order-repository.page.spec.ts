@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { filter, firstValueFrom, ReplaySubject } from 'rxjs';
 import type { ServerRecord } from '../../../../contract/protocol';
 import type { TableName } from '../../../../contract/tables';
+import { RxCollectionBase, type RxQuery } from 'rxdb';
 import { SyncStore } from '../../sync';
 import {
   provideTestLocalDb,
@@ -125,5 +126,26 @@ describe('WorkOrderRepository.watchPage (RxDB)', () => {
     subscription.unsubscribe();
     expect([latest.total, latest.orders.length]).toEqual([61, 61]);
     expect(latest.customerNames.get('c2')).toBe('Globex');
+  });
+
+  it("reads a synced device's first screen through indexes only, never the whole table", async () => {
+    const queries: RxQuery[] = [];
+    type Method = (this: unknown, query: unknown) => RxQuery;
+    const prototype = RxCollectionBase.prototype as unknown as Record<string, Method>;
+    for (const method of ['find', 'count']) {
+      const original = prototype[method]!;
+      spyOn(prototype, method).and.callFake(function (this: unknown, query: unknown) {
+        const made = original.call(this, query);
+        queries.push(made);
+        return made;
+      });
+    }
+
+    await page({});
+
+    // The page, its count and the unsynced markers (pending; parked) of orders and lines.
+    expect(queries.length).toBeGreaterThanOrEqual(6);
+    const plans = queries.map((query) => query.getPreparedQuery().queryPlan);
+    expect(plans.filter((plan) => !plan.selectorSatisfiedByIndex)).toEqual([]);
   });
 });

@@ -128,7 +128,7 @@ export class WorkOrderRepository {
     const ids = [...new Set(orders.map((order) => order.customerId))];
     if (ids.length === 0) return of(new Map<string, string>());
     return this.store
-      .watchTable('customers', { selector: { id: { $in: ids } } })
+      .watchByIds('customers', ids)
       .pipe(map((customers) => new Map(customers.map((c) => [c.id, c.name]))));
   }
 

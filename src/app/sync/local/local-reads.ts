@@ -68,24 +68,53 @@ export interface UnsyncedRecord<R = PlainRecord> {
   readonly error: string;
 }
 
-const UNSYNCED = { $or: [{ syncPending: true }, { syncDeadLetter: true }] };
+/**
+ * Unsynced is pending, or parked and not pending: two queries that the index on
+ * [syncPending, syncDeadLetter, …] answers as ranges. One `$or` selector can't use an index (RxDB's
+ * planner), so it read every document of the table, on every write of it.
+ */
+const UNSYNCED_PARTS = [{ syncPending: true }, { syncPending: false, syncDeadLetter: true }];
 
-/** The table's records with an unsynced change, local deletions included, live. */
+/** The table's records with an unsynced change, local deletions included, by id, live. */
 export function watchUnsyncedRecords(
   handle: LocalDbHandle,
   spec: TableSpec,
 ): Observable<UnsyncedRecord[]> {
-  return handle
-    .anyTable(spec.name)
-    .find({ selector: UNSYNCED } as MangoQuery<SyncDoc>)
-    .$.pipe(
-      map((docs) =>
-        docs.map((doc) => ({
+  const table = handle.anyTable(spec.name);
+  return combineLatest(
+    UNSYNCED_PARTS.map((selector) => table.find({ selector } as MangoQuery<SyncDoc>).$),
+  ).pipe(
+    map((parts) =>
+      parts
+        .flat()
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map((doc) => ({
           record: toPlainRecord(spec, doc),
           deleted: doc.localDeleted,
           deadLetter: doc.syncDeadLetter,
           error: doc.syncError,
         })),
+    ),
+  );
+}
+
+/**
+ * The records with these ids, local deletions left out, live: read by primary key. An `$in`
+ * selector would scan the id range between the smallest and the largest id, most of a table.
+ */
+export function watchPlainRecordsByIds(
+  handle: LocalDbHandle,
+  spec: TableSpec,
+  ids: readonly string[],
+): Observable<PlainRecord[]> {
+  return handle
+    .anyTable(spec.name)
+    .findByIds([...ids])
+    .$.pipe(
+      map((docs) =>
+        [...docs.values()]
+          .filter((doc) => !doc.localDeleted)
+          .map((doc) => toPlainRecord(spec, doc)),
       ),
     );
 }

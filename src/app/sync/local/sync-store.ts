@@ -24,6 +24,7 @@ import {
   watchPlainRecord,
   watchPlainRecords,
   watchUnsyncedRecords,
+  watchPlainRecordsByIds,
   type UnsyncedRecord,
 } from './local-reads';
 import { LocalWriteBlockedError, ReadOnlyTableError } from './local-write.errors';
@@ -138,6 +139,16 @@ export class SyncStore extends SyncStoreBase {
   ): Observable<number> {
     return this.withHandle((handle) =>
       watchPlainCount(handle, specOf(handle, table), selector as TableQuery<TableName>['selector']),
+    );
+  }
+
+  /** The records with these ids (absent and locally deleted ones left out), live. */
+  watchByIds<T extends TableName>(
+    table: T,
+    ids: readonly string[],
+  ): Observable<TableRecordMap[T][]> {
+    return this.withHandle(
+      (handle) => watchPlainRecordsByIds(handle, specOf(handle, table), ids) as never,
     );
   }
 
