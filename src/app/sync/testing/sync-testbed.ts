@@ -7,11 +7,15 @@ import {
   Observable,
   of,
   ReplaySubject,
+  switchMap,
+  take,
+  timer,
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 
 import {
   createSyncCoordinator,
+  LockHolder,
   SyncCoordinator,
   SyncEvent,
   SyncOutcome,
@@ -80,6 +84,11 @@ export interface SyncTestbed extends FakeSyncPorts {
   readonly outcomes$: Observable<string>;
   /** Calls `action` at virtual time `ms` (from the start of the `run` callback). */
   at(ms: number, action: () => void): void;
+  /**
+   * Another tab's sync on the same lock: at virtual time `at` it asks for the lock (waiting its
+   * turn, first come first served) and holds it for `ms` once granted.
+   */
+  otherTab(at: number, ms: number): void;
 }
 
 /**
@@ -150,6 +159,24 @@ export function createSyncTestbed(
     outcomes$: eventsOf('runCompleted').pipe(map(({ outcome }) => outcomeLetter(outcome))),
     at: (ms, action) => {
       testScheduler.schedule(action, ms);
+    },
+    otherTab: (at, ms) => {
+      testScheduler.schedule(() => {
+        const holder: LockHolder = {
+          runId: `other#${at}`,
+          kind: 'manual',
+          tabId: 'other',
+          startedAt: at,
+        };
+        // take(1) ends the acquisition `ms` after the grant, which releases the lock.
+        fakes.lock
+          .acquire(holder)
+          .pipe(
+            switchMap(() => timer(ms, testScheduler)),
+            take(1),
+          )
+          .subscribe();
+      }, at);
     },
   };
 }
