@@ -101,29 +101,26 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
     };
 
     const holder = { runId, kind: plan.kind, tabId: deps.tabId, startedAt };
-    return whileLeased(
-      ports.lock
-        .acquire(holder, {
-          onWait: () =>
-            emit({
-              type: 'lockContended',
-              at: scheduler.now(),
-              runId,
-              alreadyQueued: deps.alreadyQueued ?? false,
-            }),
-        })
-        .pipe(
-          tap((lease) =>
-            emit({
-              type: 'lockAcquired',
-              at: scheduler.now(),
-              runId,
-              waitedMs: lease.acquiredAt - startedAt,
-            }),
-          ),
-        ),
-      phases,
-      () => emit({ type: 'lockReleased', at: scheduler.now(), runId }),
+    // onWait: another tab's sync is in progress, so this run's requests wait for it.
+    const onWait = () =>
+      emit({
+        type: 'lockContended',
+        at: scheduler.now(),
+        runId,
+        alreadyQueued: deps.alreadyQueued ?? false,
+      });
+    const acquire$ = ports.lock.acquire(holder, { onWait }).pipe(
+      tap((lease) =>
+        emit({
+          type: 'lockAcquired',
+          at: scheduler.now(),
+          runId,
+          waitedMs: lease.acquiredAt - startedAt,
+        }),
+      ),
+    );
+    return whileLeased(acquire$, phases, () =>
+      emit({ type: 'lockReleased', at: scheduler.now(), runId }),
     ).pipe(
       failAfterSilence(
         deps.watchdogMs,
