@@ -7,21 +7,22 @@ import {
   Observable,
   of,
   ReplaySubject,
-  switchMap,
-  take,
-  timer,
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 
 import {
   createSyncCoordinator,
-  LockHolder,
   SyncCoordinator,
   SyncEvent,
   SyncOutcome,
   SyncTrigger,
 } from '../core';
-import { createFakeSyncPorts, FakePhasesConfig, FakeSyncPorts } from './fake-sync-ports';
+import {
+  createFakeSyncPorts,
+  FakePhasesConfig,
+  FakeSyncPorts,
+  otherTabHolds,
+} from './fake-sync-ports';
 
 /** Trigger marble letters → the request they make (`i` uses the testbed's `initialTables`). */
 export const TRIGGER_LETTERS = {
@@ -160,23 +161,6 @@ export function createSyncTestbed(
     at: (ms, action) => {
       testScheduler.schedule(action, ms);
     },
-    otherTab: (at, ms) => {
-      testScheduler.schedule(() => {
-        const holder: LockHolder = {
-          runId: `other#${at}`,
-          kind: 'manual',
-          tabId: 'other',
-          startedAt: at,
-        };
-        // take(1) ends the acquisition `ms` after the grant, which releases the lock.
-        fakes.lock
-          .acquire(holder)
-          .pipe(
-            switchMap(() => timer(ms, testScheduler)),
-            take(1),
-          )
-          .subscribe();
-      }, at);
-    },
+    otherTab: (at, ms) => otherTabHolds(fakes.lock, testScheduler, at, ms),
   };
 }
