@@ -1,6 +1,7 @@
 import { describe, overlappingPairs, pulls, pushes, syncRequests } from '../fixtures/journal';
 import { expect, test } from '../fixtures/test';
 import { DEMO_USERS } from '../pages/login.page';
+import { ShellPage } from '../pages/shell.page';
 import { badgeFrames, toastFrames } from '../support/screen-recorder';
 // The app's own wording, so this test and the toast can't drift apart.
 import { QUEUED_NOTICE } from '../../src/app/sync/state/sync-notices';
@@ -53,6 +54,59 @@ test('two quick taps during a sync: one "queued" notice, exactly one more run, n
   const journal = syncRequests(await server.journal(), 'alice');
   expect(pulls(journal), describe(journal)).toHaveLength(2);
   expect(pushes(journal)).toHaveLength(0);
+  expect(journal.every((e) => e.status === 200)).toBe(true);
+  expect(overlappingPairs(journal), describe(journal)).toEqual([]);
+  await expect.poll(() => server.pendingFaults()).toEqual([]);
+});
+
+test('a tap while another tab syncs: the same "queued" notice in this tab, once, and the runs never overlap', async ({
+  page,
+  context,
+  server,
+  shell,
+  logIn,
+}) => {
+  await logIn(DEMO_USERS.alice);
+  // Both tabs start with the data in place (a start-up sync each, no post-gate cooldown).
+  const openedAt = Date.now();
+  await page.reload();
+  const tab2 = await context.newPage();
+  await tab2.goto('/work-orders');
+  const shell2 = new ShellPage(tab2);
+  await expect
+    .poll(async () =>
+      pulls(syncRequests(await server.journal(), 'alice')).filter(
+        (p) => p.startedAt >= openedAt && p.status === 200,
+      ),
+    )
+    .toHaveLength(2);
+  await shell.expectBadge('synced');
+  await shell2.expectBadge('synced');
+  await server.clearJournal();
+
+  // Tab 1's pull takes 3 s; tab 2 sees it as "syncing" once tab 1 holds the lock.
+  await server.faults({ mode: 'delay', ms: 3_000, count: 1 });
+  const firstTapAt = Date.now();
+  await shell.tapBadge();
+  await shell2.expectBadge('syncing');
+  // A double tap in tab 2: one request, whose run has to wait for tab 1's.
+  await shell2.badge.dblclick();
+  await expect(tab2.locator('.toast-message', { hasText: QUEUED_NOTICE })).toBeVisible();
+  await shell2.expectBadge('queued');
+  await shell.expectBadge('synced', 15_000);
+  await shell2.expectBadge('synced', 15_000);
+
+  const queuedToasts = async (tab: typeof page) =>
+    (await toastFrames(tab)).filter((t) => t.t >= firstTapAt && t.text === QUEUED_NOTICE);
+  expect(await queuedToasts(tab2)).toHaveLength(1);
+  // Tab 1's own run never waited: no notice there.
+  expect(await queuedToasts(page)).toEqual([]);
+  const tab2States = (await badgeFrames(tab2)).filter((f) => f.t >= firstTapAt);
+  expect(tab2States.map((f) => f.state)).toContain('queued');
+
+  // Two runs, one per tab, one after the other.
+  const journal = syncRequests(await server.journal(), 'alice');
+  expect(pulls(journal), describe(journal)).toHaveLength(2);
   expect(journal.every((e) => e.status === 200)).toBe(true);
   expect(overlappingPairs(journal), describe(journal)).toEqual([]);
   await expect.poll(() => server.pendingFaults()).toEqual([]);

@@ -27,6 +27,11 @@ const scheduleArbitrary = fc.record({
     fc.record({ at: fc.integer({ min: 0, max: 10_000 }), ms: fc.integer({ min: 0, max: 4000 }) }),
     { maxLength: 2 },
   ),
+  // Another tab's syncs on the same lock: asked for at `at`, held for `ms` once granted.
+  otherTab: fc.array(
+    fc.record({ at: fc.integer({ min: 0, max: 15_000 }), ms: fc.integer({ min: 0, max: 3000 }) }),
+    { maxLength: 3 },
+  ),
   destroyAt: fc.option(fc.integer({ min: 0, max: 20_000 }), { freq: 4 }),
 });
 
@@ -85,6 +90,7 @@ function checkSchedule(schedule: Schedule): void {
       });
     }
     for (const { at, ms } of schedule.holds) bed.at(at, () => bed.coordinator.cooldown(ms));
+    for (const { at, ms } of schedule.otherTab) bed.otherTab(at, ms);
     const destroyAt = schedule.destroyAt;
     if (destroyAt !== null) bed.at(destroyAt, () => bed.coordinator.destroy());
     testScheduler.flush();
@@ -130,6 +136,7 @@ function checkSchedule(schedule: Schedule): void {
       }
     }
     if (startedAt.size > callers.length) fail('more runs than requests', startedAt.size);
+    checkWaitsReported(events);
 
     if (destroyAt === null) {
       const state = bed.coordinator.snapshot();
@@ -137,6 +144,37 @@ function checkSchedule(schedule: Schedule): void {
     }
     if (bed.lock.snapshot().holder) fail('lock still held', bed.lock.snapshot());
   });
+}
+
+/**
+ * A run that had to wait for another tab's lock reports it, and the requests of every run that
+ * waited (behind this tab's run or another tab's) are reported exactly once: that is the
+ * "queued" notice, once per waiting request whichever tab it waits for.
+ */
+function checkWaitsReported(events: readonly SyncEvent[]): void {
+  const reports = new Map<string, number>();
+  const waited = new Set<string>();
+  let queuedForNext = 0;
+  for (const event of events) {
+    if (event.type === 'requestQueued' && event.behind === 'run') queuedForNext++;
+    if (event.type === 'runStarted') {
+      // Queue depth is 1: a request queued behind a run is the next run to start.
+      reports.set(event.run.runId, queuedForNext);
+      if (queuedForNext > 0) waited.add(event.run.runId);
+      queuedForNext = 0;
+    }
+    if (event.type === 'lockContended') {
+      waited.add(event.runId);
+      if (!event.alreadyQueued) reports.set(event.runId, (reports.get(event.runId) ?? 0) + 1);
+    }
+    if (event.type === 'lockAcquired' && event.waitedMs > 0 && !waited.has(event.runId)) {
+      fail('waited for another tab without saying so', event);
+    }
+  }
+  for (const runId of waited) {
+    if (reports.get(runId) !== 1)
+      fail('a wait reported other than once', [runId, reports.get(runId)]);
+  }
 }
 
 describe('createSyncCoordinator: properties over random schedules', () => {

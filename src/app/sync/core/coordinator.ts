@@ -72,6 +72,8 @@ export interface SyncCoordinator {
 interface Batch {
   readonly plan: RunPlan;
   readonly callers: readonly AsyncSubject<SyncOutcome>[];
+  /** Reported queued behind this tab's run (`requestQueued`): its wait was announced already. */
+  readonly queuedBehindRun?: boolean;
 }
 
 /** What the trigger operator folds: a batch of requests, or `null` when a hold begins. */
@@ -135,6 +137,7 @@ export function createSyncCoordinator(
     if (running || activeHolds > 0) {
       const behind = running ? 'run' : 'hold';
       emit({ type: 'requestQueued', at: scheduler.now(), behind, queued: queuedSnapshot(next) });
+      return { ...next, queuedBehindRun: behind === 'run' };
     }
     return next;
   };
@@ -155,6 +158,7 @@ export function createSyncCoordinator(
           watchdogMs,
           scheduler,
           emit,
+          alreadyQueued: admission.queuedBehindRun,
         }).pipe(
           tap((outcome) => {
             emit({ type: 'runCompleted', at: scheduler.now(), outcome });
@@ -236,6 +240,10 @@ export function createSyncCoordinator(
 
 function mergeBatches(waiting: Batch | undefined, next: Batch): Batch {
   return waiting
-    ? { plan: mergePlans(waiting.plan, next.plan), callers: [...waiting.callers, ...next.callers] }
+    ? {
+        plan: mergePlans(waiting.plan, next.plan),
+        callers: [...waiting.callers, ...next.callers],
+        queuedBehindRun: waiting.queuedBehindRun,
+      }
     : next;
 }

@@ -29,8 +29,9 @@ interface Waiter {
 }
 
 /**
- * A FIFO lock for one tab (and for tests). The cross-tab Web Locks version implements the same
- * `SyncLock` contract: one `acquire` emission when held, release on unsubscribe.
+ * A FIFO lock for one tab (and for tests, where holders of other "tabs" share it). The cross-tab
+ * Web Locks version implements the same `SyncLock` contract: one `acquire` emission when held,
+ * release on unsubscribe, `onWait` when the holder has to wait.
  */
 export function createInMemoryLock(scheduler: SchedulerLike = asyncScheduler): InMemorySyncLock {
   let held: Waiter | null = null;
@@ -51,12 +52,14 @@ export function createInMemoryLock(scheduler: SchedulerLike = asyncScheduler): I
   return {
     snapshot$: snapshots.asObservable(),
     snapshot: () => snapshots.value,
-    acquire: (holder) =>
+    acquire: (holder, options) =>
       new Observable<LockLease>((subscriber) => {
         const waiter: Waiter = { holder, grant: (lease) => subscriber.next(lease) };
         waiters.push(waiter);
         publish();
         grantNext();
+        // Not granted at once: someone else holds it (in tests, "another tab").
+        if (held !== waiter) options?.onWait?.();
         return () => {
           if (held === waiter) {
             held = null;

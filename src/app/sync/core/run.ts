@@ -35,6 +35,11 @@ export interface RunDeps {
   readonly scheduler: SchedulerLike;
   /** Where the run reports what it does, as it happens. */
   readonly emit: (event: SyncEvent) => void;
+  /**
+   * The run's requests were already reported queued behind this tab's previous run: a wait for
+   * another tab's lock is then no new wait for them (`lockContended.alreadyQueued`).
+   */
+  readonly alreadyQueued?: boolean;
 }
 
 /** Tags an error with where the run stopped; an untagged error came from the lock. */
@@ -96,19 +101,26 @@ export function runPlan(plan: RunPlan, runId: string, deps: RunDeps): Observable
     };
 
     const holder = { runId, kind: plan.kind, tabId: deps.tabId, startedAt };
-    return whileLeased(
-      ports.lock.acquire(holder).pipe(
-        tap((lease) =>
-          emit({
-            type: 'lockAcquired',
-            at: scheduler.now(),
-            runId,
-            waitedMs: lease.acquiredAt - startedAt,
-          }),
-        ),
+    // onWait: another tab's sync is in progress, so this run's requests wait for it.
+    const onWait = () =>
+      emit({
+        type: 'lockContended',
+        at: scheduler.now(),
+        runId,
+        alreadyQueued: deps.alreadyQueued ?? false,
+      });
+    const acquire$ = ports.lock.acquire(holder, { onWait }).pipe(
+      tap((lease) =>
+        emit({
+          type: 'lockAcquired',
+          at: scheduler.now(),
+          runId,
+          waitedMs: lease.acquiredAt - startedAt,
+        }),
       ),
-      phases,
-      () => emit({ type: 'lockReleased', at: scheduler.now(), runId }),
+    );
+    return whileLeased(acquire$, phases, () =>
+      emit({ type: 'lockReleased', at: scheduler.now(), runId }),
     ).pipe(
       failAfterSilence(
         deps.watchdogMs,

@@ -48,6 +48,14 @@ export function toLogEntry(event: SyncEvent, tabId: string): SyncLogEntry {
         phase: 'lock',
         message: 'lock waiting',
       };
+    case 'lockContended':
+      return {
+        ...base,
+        level: 'info',
+        runId: event.runId,
+        phase: 'lock',
+        message: 'lock held by another tab: waiting for its sync',
+      };
     case 'lockAcquired':
       return {
         ...base,

@@ -70,6 +70,17 @@ export type SyncEvent =
   | { readonly type: 'runStarted'; readonly at: number; readonly run: RunningSnapshot }
   | { readonly type: 'lockWaiting'; readonly at: number; readonly runId: string }
   | {
+      /**
+       * The run waits because another tab holds the lock (its sync is in progress).
+       * `alreadyQueued`: the run's requests were already reported by `requestQueued` behind this
+       * tab's previous run, so this is no new wait for them (the user was told once already).
+       */
+      readonly type: 'lockContended';
+      readonly at: number;
+      readonly runId: string;
+      readonly alreadyQueued: boolean;
+    }
+  | {
       readonly type: 'lockAcquired';
       readonly at: number;
       readonly runId: string;

@@ -79,13 +79,22 @@ export interface LockLease {
   readonly acquiredAt: number;
 }
 
+export interface AcquireOptions {
+  /**
+   * Called once, before waiting, when someone else holds the lock (another tab, for the Web
+   * Lock): the request has to wait for a sync that is already in progress. Not called when the
+   * lock is granted at once.
+   */
+  readonly onWait?: () => void;
+}
+
 /**
  * A mutual-exclusion lock. `acquire` emits once when the lock is held and holds it until the
  * subscriber unsubscribes: teardown is the release, so an aborted run can't leak the lock.
  * `acquire` must not complete while the lock is held.
  */
 export interface SyncLock {
-  acquire(holder: LockHolder): Observable<LockLease>;
+  acquire(holder: LockHolder, options?: AcquireOptions): Observable<LockLease>;
 }
 
 export type SyncLogLevel = 'debug' | 'info' | 'warn' | 'error';

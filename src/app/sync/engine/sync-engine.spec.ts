@@ -1,11 +1,12 @@
 import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { SYNC_TABLES, type TableName, type TableSpec } from '../../../../contract/tables';
 import { SyncError } from '../core';
 import { SyncLog, SyncStore } from '../local';
 import { provideTestLocalDb, removeTestLocalDb, workOrder } from '../local/local-db.testing';
+import { anotherTabHoldsTheSyncLock } from '../lock/web-lock.testing';
 import { SYNC_BROWSER } from '../sync.tokens';
 import { FakeSyncBrowser } from '../testing/fake-browser';
 import { SyncEngine } from './sync-engine';
@@ -19,14 +20,14 @@ const INVOICES: TableSpec = {
   fields: { total: { type: 'number', required: true, minimum: 0 } },
 };
 
-function setUp(registry: readonly TableSpec[] = SYNC_TABLES) {
+function setUp(registry: readonly TableSpec[] = SYNC_TABLES, browser = new FakeSyncBrowser()) {
   TestBed.configureTestingModule({
     providers: [
       provideTestLocalDb({ registry }),
       provideHttpClient(),
       provideHttpClientTesting(),
-      // No Web Locks and a private run note: each spec's engine is on its own.
-      { provide: SYNC_BROWSER, useValue: new FakeSyncBrowser() },
+      // By default no Web Locks and a private run note: each spec's engine is on its own.
+      { provide: SYNC_BROWSER, useValue: browser },
     ],
   });
   return { engine: TestBed.inject(SyncEngine), store: TestBed.inject(SyncStore) };
@@ -80,5 +81,32 @@ describe('SyncEngine on real RxDB: the initial-sync gate decision', () => {
     await expectAsync(firstValueFrom(engine.request({ kind: 'manual' }))).toBeRejectedWith(
       SyncError.aborted('No user is logged in'),
     );
+  });
+});
+
+describe('SyncEngine across tabs', () => {
+  afterEach(async () => {
+    TestBed.inject(SyncEngine).stop();
+    await TestBed.inject(SyncLog).flush();
+    await removeTestLocalDb();
+  });
+
+  it('reports a run that waits for another tab’s sync, through the browser’s Web Locks', async () => {
+    const { engine } = setUp(SYNC_TABLES, new FakeSyncBrowser({ locks: navigator.locks }));
+    await firstValueFrom(engine.start('u-alice'));
+    const freeOtherTab = await anotherTabHoldsTheSyncLock(navigator.locks);
+    try {
+      const contended = firstValueFrom(
+        engine.events$.pipe(filter((event) => event.type === 'lockContended')),
+      );
+      // An initial request is not debounced: its run asks for the lock at once, no timer.
+      engine
+        .request({ kind: 'initial', tables: ['customers'] })
+        .subscribe({ error: () => undefined });
+      expect(await contended).toEqual(jasmine.objectContaining({ alreadyQueued: false }));
+    } finally {
+      engine.stop(); // withdraws the waiting run before the other tab lets go
+      freeOtherTab();
+    }
   });
 });

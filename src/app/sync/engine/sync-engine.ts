@@ -167,9 +167,9 @@ export class SyncEngine {
 /** Announces the lock holder on the run board while it holds the lock, for the other tabs. */
 function announcing(lock: SyncLock, board: RunBoard): SyncLock {
   return {
-    acquire: (holder) => {
+    acquire: (holder, options) => {
       let announced = false;
-      return lock.acquire(holder).pipe(
+      return lock.acquire(holder, options).pipe(
         tap(() => {
           announced = true;
           board.announce(holder);

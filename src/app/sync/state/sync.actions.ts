@@ -20,6 +20,11 @@ export const SyncEngineActions = createActionGroup({
     'State Changed': props<{ state: SyncStateSnapshot }>(),
     /** A request has to wait behind a running run (once per queued request, not per merge). */
     'Request Queued': props<{ queued: QueuedSnapshot; behind: 'run' | 'hold' }>(),
+    /**
+     * A request waits for another tab's sync (the Web Lock is held elsewhere): the same "queued"
+     * notice as a wait in this tab, once per waiting request (not when it was already queued).
+     */
+    'Waiting For Other Tab': props<{ runId: string }>(),
     /** A run ended: for features that react to it (a notice), not to track state. */
     'Run Completed': props<{ outcome: OutcomeSummary }>(),
     'Counts Changed': props<{ pending: number; deadLetter: number }>(),

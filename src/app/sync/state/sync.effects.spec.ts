@@ -109,15 +109,19 @@ describe('sync effects: the engine and the browser, bridged to the store', () =>
 
   it('turns the events something reacts to into actions, and leaves the rest to the log', () => {
     scheduler.run(({ hot, expectObservable }) => {
-      engine.events$ = hot('-a-b-c-d', {
+      engine.events$ = hot('-a-b-c-d-w-k', {
         a: { type: 'requestQueued', at: 1, behind: 'run', queued },
         b: { type: 'lockAcquired', at: 2, runId: 'r1', waitedMs: 0 },
         c: { type: 'phaseStarted', at: 3, runId: 'r1', phase: 'pull' },
         d: { type: 'runCompleted', at: 5, outcome: failedRun },
+        w: { type: 'lockContended', at: 6, runId: 'r2', alreadyQueued: false },
+        // Its requests were queued behind r2 and told so then: no new wait to report.
+        k: { type: 'lockContended', at: 7, runId: 'r3', alreadyQueued: true },
       });
-      expectObservable(runEffect(engineEvents$)).toBe('-a-----d', {
+      expectObservable(runEffect(engineEvents$)).toBe('-a-----d-w', {
         a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
         d: SyncEngineActions.runCompleted({ outcome: summarizeOutcome(failedRun) }),
+        w: SyncEngineActions.waitingForOtherTab({ runId: 'r2' }),
       });
     });
   });
@@ -190,5 +194,20 @@ describe('sync effects: the engine and the browser, bridged to the store', () =>
       flush();
     });
     expect(toastr.info).toHaveBeenCalledOnceWith(QUEUED_NOTICE);
+  });
+
+  it('shows the same queued toast when a request waits for another tab’s sync', () => {
+    scheduler.run(({ hot, expectObservable, flush }) => {
+      actions$ = hot('-w-a', {
+        w: SyncEngineActions.waitingForOtherTab({ runId: 'r1' }),
+        a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
+      });
+      expectObservable(runEffect(queuedNotice$)).toBe('-w-a', {
+        w: SyncEngineActions.waitingForOtherTab({ runId: 'r1' }),
+        a: SyncEngineActions.requestQueued({ queued, behind: 'run' }),
+      });
+      flush();
+    });
+    expect(toastr.info.calls.allArgs()).toEqual([[QUEUED_NOTICE], [QUEUED_NOTICE]]);
   });
 });

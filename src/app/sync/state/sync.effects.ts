@@ -89,13 +89,19 @@ export const startFailed$ = createEffect(
   { functional: true, dispatch: false },
 );
 
-/** One toast per queued request, never one per merged trigger. */
+/**
+ * One toast per queued request, never one per merged trigger, whichever tab's sync it waits for
+ * (the issue asks for it across tabs too, where the product spec had kept lock waits silent).
+ */
 export const queuedNotice$ = createEffect(
   (actions$ = inject(Actions), toastr = inject(ToastrService)) => {
     return actions$.pipe(
-      ofType(SyncEngineActions.requestQueued),
+      ofType(SyncEngineActions.requestQueued, SyncEngineActions.waitingForOtherTab),
       // Behind a hold (the cooldown after the initial sync) nothing is in progress: no toast.
-      filter(({ behind }) => behind === 'run'),
+      filter(
+        (action) =>
+          action.type === SyncEngineActions.waitingForOtherTab.type || action.behind === 'run',
+      ),
       tap(() => toastr.info(QUEUED_NOTICE)),
     );
   },
@@ -106,6 +112,11 @@ function toAction(event: SyncEvent) {
   switch (event.type) {
     case 'requestQueued':
       return SyncEngineActions.requestQueued({ queued: event.queued, behind: event.behind });
+    case 'lockContended':
+      // A run whose requests were already queued here waits on: they were told once already.
+      return event.alreadyQueued
+        ? null
+        : SyncEngineActions.waitingForOtherTab({ runId: event.runId });
     case 'runCompleted':
       return SyncEngineActions.runCompleted({ outcome: summarizeOutcome(event.outcome) });
     default:

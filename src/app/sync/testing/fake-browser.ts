@@ -4,11 +4,12 @@ import type { SyncBrowser } from '../sync.tokens';
 
 /**
  * A browser for specs (`{ provide: SYNC_BROWSER, useValue: new FakeSyncBrowser() }`): no Web
- * Locks, a private run note, and connectivity and visibility a spec switches itself (schedule the
- * calls on the TestScheduler to place them in virtual time).
+ * Locks unless given, a private run note, and connectivity and visibility a spec switches itself
+ * (schedule the calls on the TestScheduler to place them in virtual time).
  */
 export class FakeSyncBrowser implements SyncBrowser {
-  readonly locks = undefined;
+  /** None by default; a spec of the cross-tab lock passes the real `navigator.locks`. */
+  readonly locks: LockManager | undefined;
   readonly storage = new MemoryStorage();
   readonly storageEvents: Observable<StorageEvent> = NEVER;
   private onLine: boolean;
@@ -20,8 +21,9 @@ export class FakeSyncBrowser implements SyncBrowser {
   readonly offline$ = this.offlineEvents.asObservable();
   readonly pageHidden$ = this.hiddenEvents.asObservable();
 
-  constructor({ online = true }: { online?: boolean } = {}) {
+  constructor({ online = true, locks }: { online?: boolean; locks?: LockManager } = {}) {
     this.onLine = online;
+    this.locks = locks;
   }
 
   readonly isOnline = (): boolean => this.onLine;

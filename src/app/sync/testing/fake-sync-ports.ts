@@ -4,6 +4,8 @@ import {
   Observable,
   of,
   SchedulerLike,
+  switchMap,
+  take,
   tap,
   throwError,
   timer,
@@ -13,9 +15,11 @@ import {
 import {
   createInMemoryLock,
   InMemorySyncLock,
+  LockHolder,
   PhaseProgress,
   RunContext,
   SyncError,
+  SyncLock,
   SyncLogEntry,
   SyncPhase,
   SyncPhases,
@@ -154,4 +158,32 @@ export function createFakeSyncPorts(
   };
 
   return { ports: { phases, lock, log: (entry) => log.push(entry) }, phases, lock, log };
+}
+
+/**
+ * Another tab's sync on a shared lock: at `at` (virtual ms from now) it asks for the lock,
+ * waiting its turn, and holds it for `ms` once granted.
+ */
+export function otherTabHolds(
+  lock: SyncLock,
+  scheduler: SchedulerLike,
+  at: number,
+  ms: number,
+): void {
+  scheduler.schedule(() => {
+    const holder: LockHolder = {
+      runId: `other#${at}`,
+      kind: 'manual',
+      tabId: 'other',
+      startedAt: scheduler.now(),
+    };
+    // take(1) ends the acquisition `ms` after the grant, which releases the lock.
+    lock
+      .acquire(holder)
+      .pipe(
+        switchMap(() => timer(ms, scheduler)),
+        take(1),
+      )
+      .subscribe();
+  }, at);
 }

@@ -1,6 +1,7 @@
 // Marble-testing kit for the sync engine: fake ports and a coordinator testbed (framework-free).
 export {
   createFakeSyncPorts,
+  otherTabHolds,
   type FakePhasesConfig,
   type FakeSyncPhases,
   type FakeSyncPorts,

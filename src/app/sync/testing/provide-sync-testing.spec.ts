@@ -11,6 +11,7 @@ import { SyncBadgeActions } from '../state/sync.actions';
 import { engineEvents$, engineState$, queuedNotice$ } from '../state/sync.effects';
 import { badgeRequests$ } from '../state/sync-triggers.effects';
 import { QUEUED_NOTICE } from '../state/sync-notices';
+import { otherTabHolds } from './fake-sync-ports';
 import { provideSyncTesting, TestSyncEngine } from './provide-sync-testing';
 
 /**
@@ -56,5 +57,37 @@ describe('provideSyncTesting', () => {
       expectObservable(runStarts, '^ 10s !').toBe('500ms a 2999ms b', { a: 'manual', b: 'manual' });
     });
     expect(toastr.info).toHaveBeenCalledOnceWith(QUEUED_NOTICE);
+  });
+
+  it('shows the same toast, once, for a tap that waits for another tab’s sync', () => {
+    scheduler.run(({ hot }) => {
+      const engine = TestBed.inject(SyncEngine) as unknown as TestSyncEngine;
+      engine.start('u1').subscribe();
+      // Another tab syncs from 0 to 4 s; a double tap here runs at 500 ms and waits for it.
+      otherTabHolds(engine.fakes.lock, scheduler, 0, 4000);
+      const taps = hot('t 9ms t', { t: SyncBadgeActions.syncRequested() });
+      actions$ = merge(taps, runEffect(engineEvents$));
+      runEffect(badgeRequests$).subscribe();
+      runEffect(queuedNotice$).subscribe();
+    });
+    expect(toastr.info).toHaveBeenCalledOnceWith(QUEUED_NOTICE);
+    expect(TestBed.inject(TestSyncEngine).fakes.phases.calls[0].start).toBe(4000);
+  });
+
+  it('does not show it again when a request queued here then waits for another tab', () => {
+    scheduler.run(({ hot }) => {
+      const engine = TestBed.inject(SyncEngine) as unknown as TestSyncEngine;
+      engine.start('u1').subscribe();
+      // Run 1 goes from 500 ms to 3.5 s; the tap at 1 s queues behind it (the toast). Another
+      // tab asks for the lock at 2 s, gets it when run 1 ends, so the queued run waits again.
+      otherTabHolds(engine.fakes.lock, scheduler, 2000, 1000);
+      const taps = hot('t 999ms t', { t: SyncBadgeActions.syncRequested() });
+      actions$ = merge(taps, runEffect(engineEvents$));
+      runEffect(badgeRequests$).subscribe();
+      runEffect(queuedNotice$).subscribe();
+    });
+    expect(toastr.info).toHaveBeenCalledOnceWith(QUEUED_NOTICE);
+    const runStarts = TestBed.inject(TestSyncEngine).fakes.phases.calls.map((call) => call.start);
+    expect(runStarts).toEqual([500, 2000, 4500, 6000]);
   });
 });

@@ -17,7 +17,12 @@ import {
   SyncOutcome,
   SyncTrigger,
 } from '../core';
-import { createFakeSyncPorts, FakePhasesConfig, FakeSyncPorts } from './fake-sync-ports';
+import {
+  createFakeSyncPorts,
+  FakePhasesConfig,
+  FakeSyncPorts,
+  otherTabHolds,
+} from './fake-sync-ports';
 
 /** Trigger marble letters → the request they make (`i` uses the testbed's `initialTables`). */
 export const TRIGGER_LETTERS = {
@@ -80,6 +85,11 @@ export interface SyncTestbed extends FakeSyncPorts {
   readonly outcomes$: Observable<string>;
   /** Calls `action` at virtual time `ms` (from the start of the `run` callback). */
   at(ms: number, action: () => void): void;
+  /**
+   * Another tab's sync on the same lock: at virtual time `at` it asks for the lock (waiting its
+   * turn, first come first served) and holds it for `ms` once granted.
+   */
+  otherTab(at: number, ms: number): void;
 }
 
 /**
@@ -151,5 +161,6 @@ export function createSyncTestbed(
     at: (ms, action) => {
       testScheduler.schedule(action, ms);
     },
+    otherTab: (at, ms) => otherTabHolds(fakes.lock, testScheduler, at, ms),
   };
 }
