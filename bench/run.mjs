@@ -237,6 +237,23 @@ async function quietJournal(base, username, quietMs = 1500, timeoutMs = 30_000) 
   }
 }
 
+/**
+ * Where the app's initial sync spends its time, from the server's journal (same clock): from the
+ * login click to the first sync request (login, lazy chunks, opening the database), the sync
+ * requests themselves, and from the last answer to the dialog closing.
+ */
+function phasesOf(journal, clickedAt, closedAt) {
+  const sync = journal.filter((entry) => entry.path.startsWith('/api/sync/'));
+  if (sync.length === 0) return null;
+  const first = Math.min(...sync.map((entry) => entry.startedAt));
+  const last = Math.max(...sync.map((entry) => entry.endedAt));
+  return {
+    beforeFirstRequestMs: Math.round(first - clickedAt),
+    syncingMs: Math.round(last - first),
+    afterLastAnswerMs: Math.round(closedAt - last),
+  };
+}
+
 async function measureEngine(base, pageDir, user, totals) {
   const { context, page, close } = await freshPage(base, pageDir);
   try {
@@ -256,6 +273,7 @@ async function measureEngine(base, pageDir, user, totals) {
       polling: 100,
     });
     const state = await page.evaluate(() => window.__bench);
+    const timeOrigin = await page.evaluate(() => performance.timeOrigin);
     const ms = state.gateClosedAt - startedAt;
     const during = state.longTasks.filter(
       (task) => task.start + task.duration >= startedAt && task.start <= state.gateClosedAt,
@@ -263,6 +281,11 @@ async function measureEngine(base, pageDir, user, totals) {
     const longestTaskMs = Math.max(0, ...during.map((task) => task.duration));
     const initialRequests = await journalOf(base, user.username);
     const pulls = initialRequests.filter((entry) => entry.path === '/api/sync/pull').length;
+    const phases = phasesOf(
+      initialRequests,
+      timeOrigin + startedAt,
+      timeOrigin + state.gateClosedAt,
+    );
 
     // No-op sync: once the app is idle (cooldown and any held run over), one manual sync.
     await page.getByRole('button', { name: 'Sync status: synced' }).waitFor({ timeout: 60_000 });
@@ -298,6 +321,7 @@ async function measureEngine(base, pageDir, user, totals) {
       noopRoundTrips: noop.length,
       noopPaths: noop.map((entry) => entry.path),
       heapMB,
+      phases,
       firstScreenMs: firstScreen,
       longestTaskProbeMs: probeMs,
       validatorChunksLoaded: validatorChunks,
@@ -396,7 +420,8 @@ async function main() {
               (kind === 'engine'
                 ? `, longest task ${Math.round(result.longestTaskMs)} ms, heap ${result.heapMB.toFixed(1)} MB, ` +
                   `${result.pullRequests} pulls, no-op sync ${result.noopRoundTrips} round trip(s), ` +
-                  `first row ${Math.round(result.firstScreenMs)} ms, probe ${Math.round(result.longestTaskProbeMs)} ms`
+                  `first row ${Math.round(result.firstScreenMs)} ms, probe ${Math.round(result.longestTaskProbeMs)} ms, ` +
+                  `phases ${JSON.stringify(result.phases)}`
                 : `, ${result.requests} requests, longest task ${Math.round(result.longestTaskMs)} ms`),
           );
           collected[kind].push(result);
