@@ -237,6 +237,25 @@ async function quietJournal(base, username, quietMs = 1500, timeoutMs = 30_000) 
   }
 }
 
+/** BENCH_PROFILE=1: a CPU profile of the app's initial sync, for `node bench/profile.mjs`. */
+const PROFILE = process.env.BENCH_PROFILE === '1';
+
+async function startProfile(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
+async function saveProfile(cdp, name) {
+  const { profile } = await cdp.send('Profiler.stop');
+  await cdp.detach();
+  const file = path.join(ARTIFACTS, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  log(`CPU profile written: ${path.relative(root, file)}`);
+}
+
 /**
  * Where the app's initial sync spends its time, from the server's journal (same clock): from the
  * login click to the first sync request (login, lazy chunks, opening the database), the sync
@@ -266,12 +285,14 @@ async function measureEngine(base, pageDir, user, totals) {
     await page.getByLabel('Username').fill(user.username);
     await page.getByLabel('Password').fill(user.password);
     await api(base, 'DELETE', '/api/test/requests');
+    const profiler = PROFILE ? await startProfile(context, page) : null;
     const startedAt = await page.evaluate(() => performance.now());
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForFunction(() => window.__bench.gateClosedAt !== null, null, {
       timeout: 600_000,
       polling: 100,
     });
+    if (profiler) await saveProfile(profiler, `engine-${user.records}`);
     const state = await page.evaluate(() => window.__bench);
     const timeOrigin = await page.evaluate(() => performance.timeOrigin);
     const ms = state.gateClosedAt - startedAt;
