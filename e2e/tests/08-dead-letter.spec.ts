@@ -1,7 +1,7 @@
-import { describe, pushes, syncRequests } from '../fixtures/journal';
+import { describe, syncRequests } from '../fixtures/journal';
 import { localRecords } from '../fixtures/local-db';
 import { expect, test } from '../fixtures/test';
-import { DEMO_USERS } from '../pages/login.page';
+import { editRejectedOrder, REJECTED_ID } from '../fixtures/rejected-edit';
 
 test('a change the server rejects three times becomes a dead letter; "Retry" after the fix pushes it', async ({
   page,
@@ -12,21 +12,16 @@ test('a change the server rejects three times becomes a dead letter; "Retry" aft
   diagnostics,
   logIn,
 }) => {
-  const ID = 'wo-000002';
-  const api = await server.session(DEMO_USERS.alice);
-  const title = (await api.records('workOrders')).get(ID)!.data!['title'] as string;
-  await server.reject('alice', 'workOrders', ID, 3);
-  await logIn(DEMO_USERS.alice);
-  await server.clearJournal();
-
-  await workOrders.openOrder(title, ID);
-  await orderForm.expectEditing();
-  await orderForm.fill({ title: 'Rejected three times, then accepted' });
-  await orderForm.save('Rejected three times, then accepted');
-
   // The save pushes once (after the post-setup hold); each tap on the badge pushes it again.
-  const pushCount = async () => pushes(syncRequests(await server.journal(), 'alice')).length;
-  await expect.poll(pushCount, { timeout: 15_000 }).toBe(1);
+  const ID = REJECTED_ID;
+  const {
+    api,
+    before: title,
+    pushCount,
+  } = await editRejectedOrder(
+    { server, logIn, workOrders, orderForm },
+    'Rejected three times, then accepted',
+  );
   await shell.expectBadge('pending');
   await shell.tapBadge();
   await expect.poll(pushCount).toBe(2);

@@ -1,4 +1,4 @@
-import { pushes, syncRequests } from '../fixtures/journal';
+import { editRejectedOrder, REJECTED_ID } from '../fixtures/rejected-edit';
 import { expect, test } from '../fixtures/test';
 import { DEMO_USERS } from '../pages/login.page';
 import { expectNoSeriousA11yViolations } from '../support/axe';
@@ -110,21 +110,13 @@ test('diagnostics, every tab, with a pending change and a dead letter', async ({
   orderForm,
   diagnostics,
 }) => {
-  const ID = 'wo-000002';
-  const api = await server.session(DEMO_USERS.alice);
-  const title = (await api.records('workOrders')).get(ID)!.data!['title'] as string;
-  await server.reject('alice', 'workOrders', ID, 3);
-  await logIn(DEMO_USERS.alice);
-  await server.clearJournal();
-
   // A change the server rejects: pending first (the badge and the list show it), then, after
   // two more rejections, a dead letter.
-  await workOrders.openOrder(title, ID);
-  await orderForm.expectEditing();
-  await orderForm.fill({ title: 'Rejected by the server' });
-  await orderForm.save('Rejected by the server');
-  const pushCount = async () => pushes(syncRequests(await server.journal(), 'alice')).length;
-  await expect.poll(pushCount, { timeout: 15_000 }).toBe(1);
+  const ID = REJECTED_ID;
+  const { pushCount } = await editRejectedOrder(
+    { server, logIn, workOrders, orderForm },
+    'Rejected by the server',
+  );
   await shell.expectBadge('pending');
   await workOrders.filter('');
   await expectNoSeriousA11yViolations(page, 'work-order list with a pending change');
