@@ -9,7 +9,8 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { PushResult, ServerRecord } from '../../../../contract/protocol';
 import type { TableName, TableSpec, WorkOrder, WorkOrderLine } from '../../../../contract/tables';
 import { workOrder, workOrderLine } from '../../../testing/records';
-import { LocalDatabase } from './local-database';
+import { lastValueFrom } from 'rxjs';
+import { LocalDatabase, type LocalDbHandle } from './local-database';
 import {
   CHANGE_ID_FACTORY,
   LOCAL_CLOCK,
@@ -20,6 +21,7 @@ import {
   withDevTooling,
   type SyncStoreConfig,
 } from './local-db.tokens';
+import type { SyncStore } from './sync-store';
 
 export interface TestDbOptions {
   registry?: readonly TableSpec[];
@@ -106,4 +108,17 @@ export function conflictResult(
   reason = 'conflict',
 ): PushResult {
   return { table, id: server.id, changeId, status: 'conflict', server, fields, reason };
+}
+
+/** A stored work order as plain JSON (metadata included), or undefined. */
+export async function storedWorkOrder(handle: LocalDbHandle, id: string) {
+  return (await handle.table('workOrders').findOne(id).exec())?.toJSON();
+}
+
+/** Writes one pulled page of work orders; resolves to the record counts of the result. */
+export async function pullWorkOrders(store: SyncStore, records: readonly ServerRecord[]) {
+  const { checkpointSaved: _saved, ...counts } = await lastValueFrom(
+    store.applyPulledBatch('u1', 'workOrders', records, 'cp-next'),
+  );
+  return counts;
 }

@@ -5,7 +5,9 @@ import { LocalDatabase, type LocalDbHandle } from './local-database';
 import { PULL_WRITE_HOOKS } from './local-db.tokens';
 import {
   provideTestLocalDb,
+  pullWorkOrders,
   removeTestLocalDb,
+  storedWorkOrder,
   serverWorkOrder,
   tombstone,
   workOrder,
@@ -25,14 +27,9 @@ describe('SyncStore pull writer: races with local edits', () => {
   let handle: LocalDbHandle;
   let hooks: PullWriteHooks;
 
-  const stored = async (id: string) =>
-    (await handle.table('workOrders').findOne(id).exec())?.toJSON();
-  const pull = async (...records: Parameters<SyncStore['applyPulledBatch']>[2]) => {
-    const { checkpointSaved: _saved, ...counts } = await run(
-      store.applyPulledBatch('u1', 'workOrders', records, 'cp-next'),
-    );
-    return counts;
-  };
+  const stored = (id: string) => storedWorkOrder(handle, id);
+  const pull = (...records: Parameters<SyncStore['applyPulledBatch']>[2]) =>
+    pullWorkOrders(store, records);
   const editW1 = () => run(store.upsertLocal('workOrders', workOrder('w1', { title: 'mine' })));
   /** Rounds at whose hook the edit was made: proves it landed where the test says. */
   let editedAt: number[];

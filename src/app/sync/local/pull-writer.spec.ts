@@ -4,7 +4,9 @@ import { filter, firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import { LocalDatabase, type LocalDbHandle } from './local-database';
 import {
   provideTestLocalDb,
+  pullWorkOrders,
   removeTestLocalDb,
+  storedWorkOrder,
   conflictResult,
   serverWorkOrder,
   tombstone,
@@ -19,15 +21,9 @@ describe('SyncStore pull writer', () => {
   let store: SyncStore;
   let handle: LocalDbHandle;
 
-  const stored = async (id: string) =>
-    (await handle.table('workOrders').findOne(id).exec())?.toJSON();
-  /** A page, with just the record counts of the result. */
-  const pull = async (...records: Parameters<SyncStore['applyPulledBatch']>[2]) => {
-    const { checkpointSaved: _saved, ...counts } = await run(
-      store.applyPulledBatch('u1', 'workOrders', records, 'cp-next'),
-    );
-    return counts;
-  };
+  const stored = (id: string) => storedWorkOrder(handle, id);
+  const pull = (...records: Parameters<SyncStore['applyPulledBatch']>[2]) =>
+    pullWorkOrders(store, records);
 
   beforeEach(async () => {
     TestBed.configureTestingModule({ providers: provideTestLocalDb() });
