@@ -52,7 +52,7 @@ export class SimDevice {
   /** The device's services, built on first use and after a crash. */
   open(): Injector {
     this.injector ??= standaloneStoreInjector({
-      storage: this.storage,
+      storage: () => this.storage,
       name: `sim-${this.name}`,
       multiInstance: false,
       clock: this.clock,

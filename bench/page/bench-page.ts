@@ -174,7 +174,7 @@ async function appDatabase(name: string): Promise<RxDatabase> {
   addRxPlugin(RxDBMigrationSchemaPlugin);
   const db = await createRxDatabase({
     name,
-    storage: getRxStorageDexie(),
+    storage: getRxStorageDexie,
     multiInstance: true,
     eventReduce: true,
   });
@@ -222,7 +222,7 @@ async function engineCore(username: string, password: string, pageSize: number):
   await login(username, password);
   // The app's own SyncStore and LocalDatabase over Dexie, so the pull phase runs the app's code.
   const injector = standaloneStoreInjector({
-    storage: getRxStorageDexie(),
+    storage: getRxStorageDexie,
     name: `bench-core-${Date.now()}`,
     multiInstance: true,
     clock: () => Date.now(),

@@ -7,20 +7,18 @@ import { TestBed } from '@angular/core/testing';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 
 import type { PushResult, ServerRecord } from '../../../../contract/protocol';
-import type { TableName, TableSpec, WorkOrder, WorkOrderLine } from '../../../../contract/tables';
+import {
+  SYNC_TABLES,
+  type TableName,
+  type TableSpec,
+  type WorkOrder,
+  type WorkOrderLine,
+} from '../../../../contract/tables';
 import { workOrder, workOrderLine } from '../../../testing/records';
 import { lastValueFrom } from 'rxjs';
 import { LocalDatabase, type LocalDbHandle } from './local-database';
-import {
-  CHANGE_ID_FACTORY,
-  LOCAL_CLOCK,
-  LOCAL_DB_OPTIONS,
-  LOCAL_DB_STORAGE,
-  SYNC_STORE_CONFIG,
-  SYNC_TABLE_REGISTRY,
-  withDevTooling,
-  type SyncStoreConfig,
-} from './local-db.tokens';
+import { withDevTooling, type SyncStoreConfig } from './local-db.tokens';
+import { localStoreProviders } from './standalone-injector';
 import type { SyncStore } from './sync-store';
 
 export interface TestDbOptions {
@@ -37,26 +35,15 @@ export const TEST_EPOCH = 1_700_000_000_000;
 export function provideTestLocalDb(options: TestDbOptions = {}): Provider[] {
   let time = TEST_EPOCH;
   let changes = 0;
-  const providers: Provider[] = [
-    { provide: LOCAL_DB_STORAGE, useFactory: () => withDevTooling(getRxStorageMemory()) },
-    {
-      provide: LOCAL_DB_OPTIONS,
-      useValue: {
-        name: `test-${crypto.randomUUID()}`,
-        multiInstance: false,
-        closeDuplicates: false,
-      },
-    },
-    { provide: LOCAL_CLOCK, useValue: () => time++ },
-    { provide: CHANGE_ID_FACTORY, useValue: () => `change-${++changes}` },
-    {
-      provide: SYNC_STORE_CONFIG,
-      useValue: { maxAttempts: 3, logLimit: 2000, logTrimEvery: 100, ...options.config },
-    },
-  ];
-  if (options.registry)
-    providers.push({ provide: SYNC_TABLE_REGISTRY, useValue: options.registry });
-  return providers;
+  return localStoreProviders({
+    storage: () => withDevTooling(getRxStorageMemory()),
+    name: `test-${crypto.randomUUID()}`,
+    multiInstance: false,
+    clock: () => time++,
+    newChangeId: () => `change-${++changes}`,
+    registry: options.registry ?? SYNC_TABLES,
+    config: { maxAttempts: 3, logLimit: 2000, logTrimEvery: 100, ...options.config },
+  });
 }
 
 /**

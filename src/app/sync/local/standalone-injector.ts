@@ -4,7 +4,7 @@
  * a memory storage that survives crashes) and the bench page (a browser, Dexie). Both load
  * '@angular/compiler' first: the services are compiled just in time there.
  */
-import { DestroyRef, ErrorHandler, Injector } from '@angular/core';
+import { DestroyRef, ErrorHandler, Injector, type Provider } from '@angular/core';
 
 import type { TableSpec } from '../../../../contract/tables';
 import { LocalDatabase } from './local-database';
@@ -21,7 +21,8 @@ import {
 import { SyncStore } from './sync-store';
 
 export interface StandaloneStoreOptions {
-  readonly storage: AnyRxStorage;
+  /** Made when the database is first opened. */
+  readonly storage: () => AnyRxStorage | Promise<AnyRxStorage>;
   /** The database's name; one per device or measurement. */
   readonly name: string;
   /** Share change events between instances of the same name (tabs). */
@@ -32,23 +33,30 @@ export interface StandaloneStoreOptions {
   readonly config: SyncStoreConfig;
 }
 
+/** The local database's tokens, given: what the app takes from their defaults. Specs use it too. */
+export function localStoreProviders(options: StandaloneStoreOptions): Provider[] {
+  return [
+    { provide: LOCAL_DB_STORAGE, useFactory: options.storage },
+    {
+      provide: LOCAL_DB_OPTIONS,
+      useValue: {
+        name: options.name,
+        multiInstance: options.multiInstance,
+        closeDuplicates: false,
+      },
+    },
+    { provide: LOCAL_CLOCK, useValue: options.clock },
+    { provide: CHANGE_ID_FACTORY, useValue: options.newChangeId },
+    { provide: SYNC_TABLE_REGISTRY, useValue: options.registry },
+    { provide: SYNC_STORE_CONFIG, useValue: options.config },
+  ];
+}
+
 /** An injector that holds one LocalDatabase and the SyncStore over it. */
 export function standaloneStoreInjector(options: StandaloneStoreOptions): Injector {
   return Injector.create({
     providers: [
-      { provide: LOCAL_DB_STORAGE, useValue: options.storage },
-      {
-        provide: LOCAL_DB_OPTIONS,
-        useValue: {
-          name: options.name,
-          multiInstance: options.multiInstance,
-          closeDuplicates: false,
-        },
-      },
-      { provide: LOCAL_CLOCK, useValue: options.clock },
-      { provide: CHANGE_ID_FACTORY, useValue: options.newChangeId },
-      { provide: SYNC_TABLE_REGISTRY, useValue: options.registry },
-      { provide: SYNC_STORE_CONFIG, useValue: options.config },
+      ...localStoreProviders(options),
       // No app: errors RxDB reports outside a call go to the console, nothing is destroyed.
       {
         provide: ErrorHandler,
