@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as prettier from 'prettier';
 
-const round = (value, digits = 0) =>
+export const round = (value, digits = 0) =>
   value === null || value === undefined ? null : Number(value.toFixed(digits));
 const rate = (run) => run?.recordsPerSec ?? null;
 const ratio = (a, b) => (a && b ? round(a / b, 3) : null);

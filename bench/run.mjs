@@ -16,8 +16,8 @@
 //
 // BENCH_REPEATS (default 3) repeats each browser measurement of the large set, in rotation, and
 // keeps the median. `npm run bench -- --only server` (or BENCH_ONLY=server) runs step 5 alone and
-// updates only its figures in bench/results.json; BENCH_SKIP_SERVER=1 skips it and keeps them. Benchmarks are not part of `npm test`: nothing
-// here asserts a time.
+// updates only its figures in bench/results.json; BENCH_SKIP_SERVER=1 skips it and keeps them.
+// Benchmarks are not part of `npm test`: nothing here asserts a time.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   mkdtempSync,
@@ -36,7 +36,14 @@ import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.cjs';
 import { renderChart } from './chart.mjs';
 import { measureServerLoad, serverFigures } from './server-load.mjs';
 import { freePort } from '../scripts/free-port.mjs';
-import { printSummary, serverTargets, summarise, targetLines, writeReport } from './results.mjs';
+import {
+  printSummary,
+  round,
+  serverTargets,
+  summarise,
+  targetLines,
+  writeReport,
+} from './results.mjs';
 import { firstScreenMs, heapAfterGc, instrument, longestTaskProbeMs } from './probes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -393,11 +400,9 @@ function medianRun(runs) {
   };
 }
 
-const round1 = (value) => Math.round(value * 10) / 10;
-
 async function main() {
   const started = Date.now();
-  const loadAtStart = round1(loadavg()[0]);
+  const loadAtStart = round(loadavg()[0], 1);
   buildAppIfNeeded();
   const pageDir = await bundleBenchPage();
   const tokens = readFileSync(path.join(root, 'src/app/sync/sync.tokens.ts'), 'utf8');
@@ -474,7 +479,7 @@ async function main() {
     repeats: REPEATS,
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     // The machine is shared: how busy it was when the run began and ended (1-minute averages).
-    loadAverage: { start: loadAtStart, end: round1(loadavg()[0]) },
+    loadAverage: { start: loadAtStart, end: round(loadavg()[0], 1) },
     node: process.version,
     chromium: await chromiumVersion(),
     appTree: appTree(),

@@ -1,6 +1,7 @@
 /**
- * Reading sync records: the manifest counts, checkpoints and records by id (pulls: pull.ts). Every query is
- * scoped to one user id, which is the only isolation there is, so it is never optional.
+ * Reading sync records: the manifest counts, checkpoints and records by id (pulls: pull.ts).
+ * Every query is scoped to one user id, which is the only isolation there is, so it is never
+ * optional.
  */
 import type {
   Checkpoint,

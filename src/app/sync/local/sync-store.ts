@@ -23,8 +23,8 @@ import {
   watchPlainCount,
   watchPlainRecord,
   watchPlainRecords,
-  watchUnsyncedRecords,
   watchPlainRecordsByIds,
+  watchUnsyncedRecords,
   type UnsyncedRecord,
 } from './local-reads';
 import { LocalWriteBlockedError, ReadOnlyTableError } from './local-write.errors';
