@@ -45,6 +45,7 @@ import {
   writeReport,
 } from './results.mjs';
 import { firstScreenMs, heapAfterGc, instrument, longestTaskProbeMs } from './probes.mjs';
+import { saveTrace, startTrace } from './trace.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LARGE = Number(process.env.BENCH_RECORDS || 100_000);
@@ -246,6 +247,8 @@ async function quietJournal(base, username, quietMs = 1500, timeoutMs = 30_000) 
 
 /** BENCH_PROFILE=1: a CPU profile of the app's initial sync, for `node bench/profile.mjs`. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** BENCH_TRACE=1: a performance trace of the same span, for `node bench/trace.mjs`. */
+const TRACE = process.env.BENCH_TRACE === '1';
 
 async function startProfile(context, page) {
   const cdp = await context.newCDPSession(page);
@@ -293,6 +296,7 @@ async function measureEngine(base, pageDir, user, totals) {
     await page.getByLabel('Password').fill(user.password);
     await api(base, 'DELETE', '/api/test/requests');
     const profiler = PROFILE ? await startProfile(context, page) : null;
+    const tracer = TRACE ? await startTrace(context, page) : null;
     const startedAt = await page.evaluate(() => performance.now());
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForFunction(() => window.__bench.gateClosedAt !== null, null, {
@@ -300,6 +304,11 @@ async function measureEngine(base, pageDir, user, totals) {
       polling: 100,
     });
     if (profiler) await saveProfile(profiler, `engine-${user.records}`);
+    if (tracer) {
+      const file = path.join(ARTIFACTS, `engine-${user.records}.trace.json`);
+      await saveTrace(tracer, file);
+      log(`trace written: ${path.relative(root, file)}`);
+    }
     const state = await page.evaluate(() => window.__bench);
     const timeOrigin = await page.evaluate(() => performance.timeOrigin);
     const ms = state.gateClosedAt - startedAt;

@@ -72,7 +72,7 @@ function playwrightCounts() {
 check('lint', 'npm', ['run', 'lint', '--silent']);
 // tsx runs the server and the simulation without checking types: tsc does (the app's own are
 // checked by the build).
-check('typecheck (server, sim)', 'npm', ['run', 'typecheck', '--silent']);
+check('typecheck (server, sim, bench)', 'npm', ['run', 'typecheck', '--silent']);
 runner('unit (Karma)', 'npx', ['ng', 'test', '--watch=false'], karmaCounts);
 const built = check('build', 'npx', ['ng', 'build']);
 // The whole server suite on both stores: the embedded PGlite, then PostgreSQL when

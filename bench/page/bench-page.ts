@@ -32,6 +32,7 @@ import type {
   PushChange,
   PushResponse,
   ServerRecord,
+  RecordsResponse,
 } from '../../contract/protocol';
 import { SYNC_TABLES, type TableName, type TableSpec } from '../../contract/tables';
 import {
@@ -39,7 +40,7 @@ import {
   collectionName,
   type SyncDoc,
 } from '../../src/app/sync/local/local-schemas';
-import { pickFields, syncedMeta } from '../../src/app/sync/local/sync-records';
+import { pickFields, syncedDoc, syncedMeta } from '../../src/app/sync/local/sync-records';
 import { pullPhase } from '../../src/app/sync/engine/pull-phase';
 import { LocalDatabase } from '../../src/app/sync/local/local-database';
 import { standaloneStoreInjector } from '../../src/app/sync/local/standalone-injector';
@@ -107,18 +108,14 @@ function pullAll(pageSize: number): {
   };
 }
 
+/** The document the app's pull writer stores for this record (merge base included). */
 function docOf(spec: TableSpec, record: ServerRecord): SyncDoc & { _deleted: boolean } {
   if (record.deleted || record.data === null) {
-    return { id: record.id, ...syncedMeta(record.rev), _deleted: true } as SyncDoc & {
+    return { id: record.id, ...syncedMeta(record.rev, null), _deleted: true } as SyncDoc & {
       _deleted: boolean;
     };
   }
-  return {
-    id: record.id,
-    ...pickFields(spec, record.data),
-    ...syncedMeta(record.rev),
-    _deleted: false,
-  } as SyncDoc & { _deleted: boolean };
+  return { ...syncedDoc(spec, record), _deleted: false };
 }
 
 // --- limit: raw IndexedDB ------------------------------------------------------------------------
@@ -174,7 +171,7 @@ async function appDatabase(name: string): Promise<RxDatabase> {
   addRxPlugin(RxDBMigrationSchemaPlugin);
   const db = await createRxDatabase({
     name,
-    storage: getRxStorageDexie,
+    storage: getRxStorageDexie(),
     multiInstance: true,
     eventReduce: true,
   });
@@ -241,6 +238,7 @@ async function engineCore(username: string, password: string, pageSize: number):
       return request$<PullResponse>('/api/sync/pull', body);
     },
     push: (body) => request$<PushResponse>('/api/sync/push', body),
+    records: (body) => request$<RecordsResponse>('/api/sync/records', body),
   };
   const started = performance.now();
   await lastValueFrom(
