@@ -207,6 +207,7 @@ async function freshPage(base, pageDir) {
     args: CHROMIUM_ARGS,
     baseURL: base,
     viewport: { width: 1280, height: 800 },
+    ...(process.env.BENCH_REDUCED_MOTION ? { reducedMotion: 'reduce' } : {}),
   });
   await context.route(`${base}/__bench/**`, (route) => {
     const name = new URL(route.request().url()).pathname.replace('/__bench/', '') || 'index.html';
@@ -258,6 +259,12 @@ async function startProfile(context, page) {
   return cdp;
 }
 
+async function saveTraceAs(cdp, name) {
+  const file = path.join(ARTIFACTS, `${name}.trace.json`);
+  await saveTrace(cdp, file);
+  log(`trace written: ${path.relative(root, file)}`);
+}
+
 async function saveProfile(cdp, name) {
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.detach();
@@ -304,11 +311,7 @@ async function measureEngine(base, pageDir, user, totals) {
       polling: 100,
     });
     if (profiler) await saveProfile(profiler, `engine-${user.records}`);
-    if (tracer) {
-      const file = path.join(ARTIFACTS, `engine-${user.records}.trace.json`);
-      await saveTrace(tracer, file);
-      log(`trace written: ${path.relative(root, file)}`);
-    }
+    if (tracer) await saveTraceAs(tracer, `engine-${user.records}`);
     const state = await page.evaluate(() => window.__bench);
     const timeOrigin = await page.evaluate(() => performance.timeOrigin);
     const ms = state.gateClosedAt - startedAt;
@@ -369,15 +372,20 @@ async function measureEngine(base, pageDir, user, totals) {
 }
 
 async function measureBenchPage(base, pageDir, kind, user, pageSize) {
-  const { page, close } = await freshPage(base, pageDir);
+  const { context, page, close } = await freshPage(base, pageDir);
   try {
     await page.addInitScript(instrument);
     await page.goto('/__bench/index.html');
     await page.waitForFunction(() => window.bench !== undefined);
+    // The engine core's profile, to hold against the app's (the same pull phase without the app).
+    const profiler = PROFILE && kind === 'engineCore' ? await startProfile(context, page) : null;
+    const tracer = TRACE && kind === 'engineCore' ? await startTrace(context, page) : null;
     const result = await page.evaluate(
       ([k, u, p, s]) => window.bench[k](u, p, s),
       [kind, user.username, user.password, pageSize],
     );
+    if (profiler) await saveProfile(profiler, `${kind}-${user.records}`);
+    if (tracer) await saveTraceAs(tracer, `${kind}-${user.records}`);
     const longTasks = await page.evaluate(() => window.__bench.longTasks);
     const end = result.startedAt + result.ms;
     const during = longTasks.filter(

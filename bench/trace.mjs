@@ -11,6 +11,7 @@ const CATEGORIES = [
   'disabled-by-default-devtools.timeline',
   'v8.execute',
   'blink.user_timing',
+  'IndexedDB',
 ];
 
 export async function startTrace(context, page) {

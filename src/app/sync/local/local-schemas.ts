@@ -35,7 +35,10 @@ export interface SyncMeta {
   localDeleted: boolean;
   /**
    * The record's fields as last received from the server at `syncRev`: the base of the
-   * three-way merge (docs/protocol.md, rule 1). Null for a record the server never had.
+   * three-way merge (docs/protocol.md, rule 1). Kept from the first local edit on; a synced
+   * record (no local changes) is its own base, so it may be null there (pulled records store
+   * none). Null for a record with local changes means no base: the server never had it, or an
+   * older version of the app did not keep one.
    */
   syncBase: Record<string, unknown> | null;
   /**

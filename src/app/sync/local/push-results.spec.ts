@@ -59,11 +59,16 @@ describe('SyncStore push side: results', () => {
         syncRev: 7,
         syncAttempts: 0,
         syncError: '',
-        syncBase: { title: 'Order w1', customerId: 'c1', status: 'done' },
+        // Synced: its own fields are its base.
+        syncBase: null,
         syncPrior: [],
       }),
     );
     expect(await run(store.pendingChanges(10))).toEqual([]);
+
+    await run(store.patchLocal('workOrders', 'w1', { title: 'next' }));
+    const [next] = await run(store.pendingChanges(10));
+    expect(next?.base).toEqual({ title: 'Order w1', customerId: 'c1', status: 'done' });
   });
 
   it('rebases a record edited during the push: untouched fields take the server value', async () => {

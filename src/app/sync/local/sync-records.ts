@@ -52,10 +52,14 @@ export function syncedMeta(rev: number, base: Record<string, unknown> | null): S
   };
 }
 
-/** The stored form of a live server record: its declared fields, synced at its revision. */
+/**
+ * The stored form of a live server record: its declared fields, synced at its revision. No
+ * `syncBase`: a synced record's own fields are its base, and the first edit copies them
+ * (editedMeta), so the pull stores and serialises each record's fields once, not twice.
+ */
 export function syncedDoc(spec: TableSpec, record: ServerRecord): SyncDoc {
   const fields = pickFields(spec, record.data ?? {});
-  return { id: record.id, ...fields, ...syncedMeta(record.rev, fields) };
+  return { id: record.id, ...fields, ...syncedMeta(record.rev, null) };
 }
 
 /** Metadata of a record created locally that the server has never seen. */
