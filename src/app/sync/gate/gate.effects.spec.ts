@@ -237,7 +237,12 @@ describe('initial-sync gate effects', () => {
       });
       expect(dialog.open).toHaveBeenCalledOnceWith(
         InitialSyncDialog,
-        jasmine.objectContaining({ id: INITIAL_SYNC_DIALOG_ID, disableClose: true }),
+        // Closed without a fade: once the data is there, the app shows at once.
+        jasmine.objectContaining({
+          id: INITIAL_SYNC_DIALOG_ID,
+          disableClose: true,
+          exitAnimationDuration: 0,
+        }),
       );
       expect(openDialog?.close).toHaveBeenCalledTimes(1);
     });

@@ -134,6 +134,9 @@ export const gateDialog$ = createEffect(
           width: 'min(560px, calc(100vw - 32px))',
           maxWidth: '100vw',
           ariaLabelledBy: 'initial-sync-title',
+          // The data is there: the app shows at once rather than after a fade (measured ~0.1 s
+          // of every initial sync, docs/performance.md).
+          exitAnimationDuration: 0,
         });
       }),
     );
