@@ -74,9 +74,35 @@ describe('WorkOrderRepository.watchPage (RxDB)', () => {
     expect(third.index).toBe(2);
   });
 
+  it('asks for the page without waiting for the count: the first rows never wait on it', async () => {
+    const counted = new ReplaySubject<number>(1);
+    spyOn(store, 'watchCount').and.returnValue(counted);
+    const reads = spyOn(store, 'watchTable').and.callThrough();
+    const shown = firstValueFrom(repository.watchPage({ ...ALL, index: 1, size: 10 }));
+
+    await firstValueFrom(store.watchTable('workOrders')); // the storage has answered a read since
+    expect(reads).toHaveBeenCalledWith(
+      'workOrders',
+      jasmine.objectContaining({ skip: 10, limit: 10 }),
+    );
+    counted.next(60);
+    expect(ids(await shown)).toEqual(Array.from({ length: 10 }, (_, i) => id(i + 11)));
+  });
+
   it('shows the last page when the one asked for is past the end', async () => {
     const shown = await page({ index: 9, size: 50 });
     expect([shown.index, shown.orders.length, shown.total]).toEqual([1, 10, 60]);
+  });
+
+  it('never shows the empty page read past the end before the count came', async () => {
+    const counted = new ReplaySubject<number>(1);
+    spyOn(store, 'watchCount').and.returnValue(counted);
+    const shown = firstValueFrom(repository.watchPage({ ...ALL, index: 9, size: 50 }));
+    await firstValueFrom(store.watchTable('workOrders')); // page 9 (empty) has been read
+
+    counted.next(60);
+    const first = await shown;
+    expect([first.index, first.orders.length, first.total]).toEqual([1, 10, 60]);
   });
 
   it('searches titles and customer names case-insensitively, the term taken literally', async () => {

@@ -5,9 +5,11 @@ import {
   concat,
   defer,
   distinctUntilChanged,
+  filter,
   map,
   of,
   shareReplay,
+  startWith,
   switchMap,
   take,
   throwError,
@@ -89,20 +91,28 @@ export class WorkOrderRepository {
     const total$ = this.store
       .watchCount('workOrders', selector)
       .pipe(shareReplay({ bufferSize: 1, refCount: true }));
+    // The page asked for is read at once, beside the count (which IndexedDB takes entry by entry,
+    // so it grows with the table); only a count that puts it past the end moves to the last page.
     const rows$ = total$.pipe(
       map((total) => clampedPageIndex(index, size, total)),
+      startWith(index),
       distinctUntilChanged(),
       switchMap((shown) =>
-        this.store.watchTable('workOrders', {
-          selector,
-          sort: [{ id: 'asc' }],
-          skip: shown * size,
-          limit: size,
-        }),
-      ),
-      // The names come with the orders they belong to, never a page late.
-      switchMap((orders) =>
-        this.customerNames(orders).pipe(map((customerNames) => ({ orders, customerNames }))),
+        this.store
+          .watchTable('workOrders', {
+            selector,
+            sort: [{ id: 'asc' }],
+            skip: shown * size,
+            limit: size,
+          })
+          .pipe(
+            // The names come with the orders they belong to, never a page late.
+            switchMap((orders) =>
+              this.customerNames(orders).pipe(
+                map((customerNames) => ({ orders, customerNames, shown })),
+              ),
+            ),
+          ),
       ),
     );
     const unsynced$ = this.watchMarkers().pipe(
@@ -115,11 +125,14 @@ export class WorkOrderRepository {
       ),
     );
     return combineLatest([rows$, total$, unsynced$]).pipe(
-      map(([rows, total, unsynced]) => ({
-        ...rows,
+      // A page read before the count said it is past the end is never shown.
+      filter(([rows, total]) => rows.shown === clampedPageIndex(index, size, total)),
+      map(([{ orders, customerNames, shown }, total, unsynced]) => ({
+        orders,
+        customerNames,
         total,
         unsynced,
-        index: clampedPageIndex(index, size, total),
+        index: shown,
       })),
     );
   }
