@@ -287,6 +287,9 @@ function phasesOf(journal, clickedAt, closedAt) {
     beforeFirstRequestMs: Math.round(first - clickedAt),
     syncingMs: Math.round(last - first),
     afterLastAnswerMs: Math.round(closedAt - last),
+    // The server shares the machine's cores with the browser here: its time answering the sync
+    // requests is time the browser's writes could not have on a machine of their own.
+    serverMs: Math.round(sync.reduce((sum, entry) => sum + entry.endedAt - entry.startedAt, 0)),
   };
 }
 
