@@ -71,6 +71,54 @@ describe('SyncStore push side: results', () => {
     expect(next?.base).toEqual({ title: 'Order w1', customerId: 'c1', status: 'done' });
   });
 
+  // A synced record stores no copy of its fields as its base (it is its own base): answers that
+  // arrive for it late must still measure against its fields, never against "no base".
+  it('moves a synced record onto a late duplicate answer of its applied change', async () => {
+    await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+
+    // A change the device already saw applied was sent again by an overlapping run; the
+    // server replays it with the record as it is now: another device set the status since.
+    await run(store.applyPushResults([applied('w1', 'change-0', 8, { status: 'done' })]));
+
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({ status: 'done', syncRev: 8, syncPending: false }),
+    );
+  });
+
+  it('ignores a late conflict answer for a record already settled', async () => {
+    await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+    const settled = await stored('w1');
+
+    // The change was resolved (or applied) meanwhile; an overlapping run's duplicate comes back.
+    const counts = await run(
+      store.applyPushResults([
+        conflictResult('workOrders', 'change-0', serverWorkOrder('w1', 8, { status: 'done' })),
+      ]),
+    );
+
+    expect(counts.conflicts).toBe(0);
+    expect(await stored('w1')).toEqual(settled);
+  });
+
+  it('parks a conflict of a pending edit against the base the edit was made on', async () => {
+    await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
+    await run(store.patchLocal('workOrders', 'w1', { title: 'mine' }));
+
+    await run(
+      store.applyPushResults([
+        conflictResult('workOrders', 'change-1', serverWorkOrder('w1', 8, { title: 'theirs' })),
+      ]),
+    );
+
+    expect(await stored('w1')).toEqual(
+      jasmine.objectContaining({
+        title: 'mine',
+        syncDeadLetter: true,
+        syncBase: { title: 'Order w1', customerId: 'c1', status: 'open' },
+      }),
+    );
+  });
+
   it('rebases a record edited during the push: untouched fields take the server value', async () => {
     await run(store.applyPulledBatch('u1', 'workOrders', [serverWorkOrder('w1', 5)], 'cp'));
     await run(store.patchLocal('workOrders', 'w1', { title: 'pushed' }));

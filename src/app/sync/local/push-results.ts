@@ -7,6 +7,8 @@ import type { TableSpec } from '../../../../contract/tables';
 import type { SyncDoc } from './local-schemas';
 import {
   answeredPrior,
+  hasLocalChanges,
+  mergeBase,
   metaOf,
   pickFields,
   sameValue,
@@ -38,6 +40,9 @@ export function nextStateAfterPush(
     case 'applied':
       return sameChange ? adopted(spec, current, result.record) : rebased(spec, current, result);
     case 'conflict':
+      // Settled meanwhile (resolved, or its answer already applied): a duplicate answer that an
+      // overlapping run brought back late says nothing about the record as it is now.
+      if (!sameChange && !hasLocalChanges(current)) return { counter: 'ignored', doc: current };
       // Any local version is based on the revision the server refused (a later edit includes
       // the refused one's edits): park it with both versions until someone resolves it. A
       // conflict also proves the change was never applied, so it is no longer a prior.
@@ -102,8 +107,9 @@ function rebased(
   const record = result.record;
   const at = current.syncPrior.indexOf(result.changeId);
   // What the device saw right after the acknowledged change; unknown (an old document, or
-  // dropped past the cap): its base, which is conservative (a clash, never a lost edit).
-  const seen = at >= 0 ? (current.syncPriorData[at] ?? null) : current.syncBase;
+  // dropped past the cap): its base, which is conservative (a clash, never a lost edit). A
+  // synced record (a late duplicate answer) is its own base.
+  const seen = at >= 0 ? (current.syncPriorData[at] ?? null) : mergeBase(spec, current);
   const prior = answeredPrior(current, result.changeId);
   if (record.rev < current.syncRev) {
     // Older than the base the edit already has (an answer that arrived late): keep the base.

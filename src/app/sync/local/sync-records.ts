@@ -91,8 +91,7 @@ export function editedMeta(
   changedAt: number,
 ): SyncMeta {
   const keepDeadLetter = current.syncConflict !== null;
-  const synced = !hasLocalChanges(current) && current.syncRev !== NEVER_PUSHED_REV;
-  const base = synced ? (current.syncBase ?? pickFields(spec, current)) : current.syncBase;
+  const base = mergeBase(spec, current);
   const superseded = current.syncPending && current.syncChangeId !== '';
   const prior = superseded
     ? withPrior(
@@ -112,6 +111,17 @@ export function editedMeta(
     syncBase: base,
     ...prior,
   };
+}
+
+/**
+ * The base a change of this record is measured against (rule 1): the stored one, or, for a
+ * synced record (no local changes, a version the server has), its own fields, which a pull does
+ * not store a second time (`syncedDoc`). Null: no base (a create, or one never kept).
+ */
+export function mergeBase(spec: TableSpec, doc: Readonly<SyncDoc>): Record<string, unknown> | null {
+  if (doc.syncBase !== null) return doc.syncBase;
+  const synced = !hasLocalChanges(doc) && doc.syncRev !== NEVER_PUSHED_REV;
+  return synced ? pickFields(spec, doc) : null;
 }
 
 export type PriorChanges = Pick<SyncMeta, 'syncPrior' | 'syncPriorData'>;
