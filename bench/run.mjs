@@ -121,8 +121,11 @@ async function bundleBenchPage() {
   const out = path.join(ARTIFACTS, 'page');
   mkdirSync(out, { recursive: true });
   await esbuild.build({
-    entryPoints: [path.join(root, 'bench/page/bench-page.ts')],
-    outfile: path.join(out, 'bench.js'),
+    entryPoints: {
+      bench: path.join(root, 'bench/page/bench-page.ts'),
+      'core-worker': path.join(root, 'bench/page/core-worker.ts'),
+    },
+    outdir: out,
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -1,7 +1,7 @@
 /**
  * The bench page: bundled by bench/run.mjs with esbuild (minified, production) and served on the
  * app's origin under /__bench/, so it sees the same server and the same IndexedDB origin as the
- * app. It exposes `window.bench` for the three figures the app cannot produce itself:
+ * app. It exposes `window.bench` for the figures the app cannot produce itself:
  *
  *  - `limit`   the browser's bare ceiling: the same pages from the same server (same page size,
  *              all tables per request, page n+1 fetched while page n is written), each page
@@ -13,6 +13,8 @@
  *  - `engineCore` (diagnostic) the app's own pull phase and pull writer (pull-phase.ts,
  *              pull-writer.ts, checkpoint-store.ts) on the same collections, without the app
  *              around them (no UI, no NgRx, no lock, no sync log): what the engine costs by itself;
+ *  - `engineCoreWorker` (diagnostic) the same in a dedicated worker (core-worker.ts), with its
+ *              own RxDB: the pull phase with the page's main thread doing none of it;
  *  - `peer`    RxDB's own replication (`replicateRxCollection`) as an app would configure it:
  *              one replication per collection, push + pull for transactional tables, pull-only
  *              for master data, the same page size, over our pull endpoint (one table per call).
@@ -24,7 +26,6 @@ import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { defer, lastValueFrom, type Observable, toArray } from 'rxjs';
 
 import type {
   PullRequest,
@@ -32,7 +33,6 @@ import type {
   PushChange,
   PushResponse,
   ServerRecord,
-  RecordsResponse,
 } from '../../contract/protocol';
 import { SYNC_TABLES, type TableName, type TableSpec } from '../../contract/tables';
 import {
@@ -41,12 +41,8 @@ import {
   type SyncDoc,
 } from '../../src/app/sync/local/local-schemas';
 import { pickFields, syncedDoc, syncedMeta } from '../../src/app/sync/local/sync-records';
-import { pullPhase } from '../../src/app/sync/engine/pull-phase';
-import { LocalDatabase } from '../../src/app/sync/local/local-database';
-import { standaloneStoreInjector } from '../../src/app/sync/local/standalone-injector';
-import { SyncStore } from '../../src/app/sync/local/sync-store';
-import type { SyncApi } from '../../src/app/sync/transport/sync-transport';
-import type { ManifestResponse } from '../../contract/protocol';
+import { engineCore } from './engine-core';
+import { api, login } from './http';
 
 interface Result {
   records: number;
@@ -55,27 +51,6 @@ interface Result {
   startedAt?: number;
   requests: number;
   pages?: number;
-}
-
-let token = '';
-
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function login(username: string, password: string): Promise<void> {
-  token = '';
-  const session = await api<{ token: string }>('/api/auth/login', { username, password });
-  token = session.token;
 }
 
 const TABLES = SYNC_TABLES.map((spec) => spec.name);
@@ -208,59 +183,27 @@ async function ceiling(username: string, password: string, pageSize: number): Pr
   return { records, ms, requests: responses.length, pages: responses.length, startedAt: started };
 }
 
-// --- engine core: the app's pull phase and writer, without the app ------------------------------
+// --- engine core in a dedicated worker: the same, off the page's main thread ------------------
 
-/** A fetch that unsubscribing aborts, like the app's HttpClient. */
-function request$<T>(path: string, body?: unknown): Observable<T> {
-  return defer(() => api<T>(path, body));
-}
-
-async function engineCore(username: string, password: string, pageSize: number): Promise<Result> {
-  await login(username, password);
-  // The app's own SyncStore and LocalDatabase over Dexie, so the pull phase runs the app's code.
-  const injector = standaloneStoreInjector({
-    storage: getRxStorageDexie,
-    name: `bench-core-${Date.now()}`,
-    multiInstance: true,
-    clock: () => Date.now(),
-    newChangeId: () => crypto.randomUUID(),
-    registry: SYNC_TABLES,
-    config: { maxAttempts: 3, logLimit: 2000, logTrimEvery: 100 },
+/**
+ * The engine core run by a dedicated worker (`core-worker.ts`) with its own RxDB and Dexie: what
+ * the pull phase costs when the page's main thread does none of it. Its time is the worker's.
+ */
+function engineCoreWorker(username: string, password: string, pageSize: number): Promise<Result> {
+  const worker = new Worker('/__bench/core-worker.js', { type: 'module' });
+  const startedAt = performance.now();
+  return new Promise<Result>((resolve, reject) => {
+    worker.onmessage = ({ data }: MessageEvent<{ result?: Result; error?: string }>) => {
+      worker.terminate();
+      if (data.result) resolve({ ...data.result, startedAt });
+      else reject(new Error(data.error ?? 'the core worker failed'));
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(event.message));
+    };
+    worker.postMessage({ username, password, pageSize });
   });
-  const store = injector.get(SyncStore);
-  const database = injector.get(LocalDatabase);
-  await database.open();
-  let requests = 0;
-  const transport: SyncApi = {
-    manifest: () => request$<ManifestResponse>('/api/sync/manifest'),
-    pull: (body) => {
-      requests++;
-      return request$<PullResponse>('/api/sync/pull', body);
-    },
-    push: (body) => request$<PushResponse>('/api/sync/push', body),
-    records: (body) => request$<RecordsResponse>('/api/sync/records', body),
-  };
-  const started = performance.now();
-  await lastValueFrom(
-    pullPhase(
-      { store, transport, registry: SYNC_TABLES, userId: 'bench', pageSize },
-      {
-        runId: 'bench',
-        kind: 'initial',
-        scope: 'full',
-        masterData: false,
-        initialTables: TABLES,
-        tabId: 'bench',
-        startedAt: Date.now(),
-      },
-    ).pipe(toArray()),
-  );
-  const ms = performance.now() - started;
-  const handle = await database.open();
-  let records = 0;
-  for (const spec of SYNC_TABLES) records += await handle.anyTable(spec.name).count().exec();
-  await database.remove();
-  return { records, ms, requests, startedAt: started };
 }
 
 // --- peer: RxDB's own replication ----------------------------------------------------------------
@@ -341,5 +284,5 @@ declare global {
   }
 }
 
-const bench = { limit, ceiling, engineCore, peer };
+const bench = { limit, ceiling, engineCore, engineCoreWorker, peer };
 window.bench = bench;
