@@ -41,17 +41,11 @@ import {
   type SyncDoc,
 } from '../../src/app/sync/local/local-schemas';
 import { pickFields, syncedDoc, syncedMeta } from '../../src/app/sync/local/sync-records';
-import { engineCore } from './engine-core';
+import { engineCore, type CoreResult } from './engine-core';
 import { api, login } from './http';
 
-interface Result {
-  records: number;
-  ms: number;
-  /** performance.now() at the start, for the long tasks of the measured span. */
-  startedAt?: number;
-  requests: number;
-  pages?: number;
-}
+/** A figure's run: the engine core's result, and how many pages a bench-page figure wrote. */
+type Result = CoreResult & { pages?: number };
 
 const TABLES = SYNC_TABLES.map((spec) => spec.name);
 
@@ -83,10 +77,10 @@ function pullAll(pageSize: number): {
   };
 }
 
-/** The document the app's pull writer stores for this record (merge base included). */
+/** The document the app's pull writer stores for this record (`syncedDoc`). */
 function docOf(spec: TableSpec, record: ServerRecord): SyncDoc & { _deleted: boolean } {
   if (record.deleted || record.data === null) {
-    return { id: record.id, ...syncedMeta(record.rev, null), _deleted: true } as SyncDoc & {
+    return { id: record.id, ...syncedMeta(record.rev), _deleted: true } as SyncDoc & {
       _deleted: boolean;
     };
   }

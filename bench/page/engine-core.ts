@@ -25,13 +25,14 @@ import { api, login } from './http';
 export interface CoreResult {
   records: number;
   ms: number;
+  /** performance.now() at the start, for the long tasks of the measured span. */
   startedAt: number;
   requests: number;
 }
 
 const TABLES = SYNC_TABLES.map((spec) => spec.name);
 
-/** A fetch that unsubscribing aborts, like the app's HttpClient. */
+/** A request in the transport's shape (an Observable); unsubscribing does not abort it. */
 function request$<T>(path: string, body?: unknown): Observable<T> {
   return defer(() => api<T>(path, body));
 }

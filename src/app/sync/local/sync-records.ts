@@ -31,8 +31,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return (a ?? null) === (b ?? null);
 }
 
-/** Metadata of a version that is exactly the server's revision `rev` with these fields. */
-export function syncedMeta(rev: number, base: Record<string, unknown> | null): SyncMeta {
+/**
+ * Metadata of a version that is exactly the server's revision `rev`. No stored base: a synced
+ * record is its own (see mergeBase).
+ */
+export function syncedMeta(rev: number): SyncMeta {
   return {
     syncPending: false,
     syncRev: rev,
@@ -44,7 +47,7 @@ export function syncedMeta(rev: number, base: Record<string, unknown> | null): S
     syncConflict: null,
     syncConflictFields: [],
     localDeleted: false,
-    syncBase: base,
+    syncBase: null,
     syncPrior: [],
     syncPriorData: [],
     syncStale: false,
@@ -59,13 +62,13 @@ export function syncedMeta(rev: number, base: Record<string, unknown> | null): S
  */
 export function syncedDoc(spec: TableSpec, record: ServerRecord): SyncDoc {
   const fields = pickFields(spec, record.data ?? {});
-  return { id: record.id, ...fields, ...syncedMeta(record.rev, null) };
+  return { id: record.id, ...fields, ...syncedMeta(record.rev) };
 }
 
 /** Metadata of a record created locally that the server has never seen. */
 export function newLocalMeta(changeId: string, changedAt: number): SyncMeta {
   return {
-    ...syncedMeta(NEVER_PUSHED_REV, null),
+    ...syncedMeta(NEVER_PUSHED_REV),
     syncPending: true,
     syncChangeId: changeId,
     syncChangedAt: changedAt,
