@@ -6,10 +6,20 @@ import type { TestScheduler } from 'rxjs/testing';
 import type { TableName } from '../../../contract/tables';
 import { runEffect } from '../../testing/run-effect';
 import { createTestScheduler } from '../../testing/test-scheduler';
-import { AuthApiActions, AuthSessionActions, UserMenuActions } from '../features/auth/auth.actions';
+import {
+  AuthApiActions,
+  AuthSessionActions,
+  LoginPageActions,
+  UserMenuActions,
+} from '../features/auth/auth.actions';
 import type { Session } from '../features/auth/session';
 import { GateDialogActions, SyncEngine, SyncEngineActions } from '../sync';
-import { cancelInitialSync$, startEngine$, stopEngine$ } from './session-sync.effects';
+import {
+  cancelInitialSync$,
+  prepareEngine$,
+  startEngine$,
+  stopEngine$,
+} from './session-sync.effects';
 
 const session = (id: string): Session => ({
   token: `token-${id}`,
@@ -24,7 +34,7 @@ describe('session ↔ sync effects', () => {
 
   beforeEach(() => {
     scheduler = createTestScheduler();
-    engine = jasmine.createSpyObj<SyncEngine>('SyncEngine', ['start', 'stop']);
+    engine = jasmine.createSpyObj<SyncEngine>('SyncEngine', ['start', 'stop', 'prepare']);
     TestBed.configureTestingModule({
       providers: [provideMockActions(() => actions$), { provide: SyncEngine, useValue: engine }],
     });
@@ -83,6 +93,34 @@ describe('session ↔ sync effects', () => {
           s: SyncEngineActions.started({ userId: 'u2', missingTables: [] }),
         });
       });
+    });
+  });
+
+  describe('prepareEngine$', () => {
+    const logIn = LoginPageActions.logIn({ username: 'alice', password: 'secret' });
+
+    it('opens the local data while the login request is on its way, not after its answer', () => {
+      scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const opened = cold<void>('----(o|)', { o: undefined });
+        engine.prepare.and.returnValue(opened);
+        actions$ = hot('-l', { l: logIn });
+        expectObservable(runEffect(prepareEngine$)).toBe('');
+        // Subscribed at the click, so it runs beside the request; nothing of it is dispatched.
+        expectSubscriptions(opened.subscriptions).toBe('-^---!');
+      });
+      expect(engine.prepare).toHaveBeenCalledTimes(1);
+    });
+
+    it('ignores a failed open (the start opens again and reports it) and keeps listening', () => {
+      scheduler.run(({ hot, cold, expectObservable }) => {
+        engine.prepare.and.returnValues(
+          throwError(() => new Error('IndexedDB is not available')),
+          cold<void>('(o|)', { o: undefined }),
+        );
+        actions$ = hot('-l-l', { l: logIn });
+        expectObservable(runEffect(prepareEngine$)).toBe('');
+      });
+      expect(engine.prepare).toHaveBeenCalledTimes(2);
     });
   });
 

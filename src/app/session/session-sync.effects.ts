@@ -1,7 +1,12 @@
 import { inject } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { catchError, filter, map, of, switchMap } from 'rxjs';
-import { AuthApiActions, AuthSessionActions, UserMenuActions } from '../features/auth/auth.actions';
+import { catchError, EMPTY, exhaustMap, filter, ignoreElements, map, of, switchMap } from 'rxjs';
+import {
+  AuthApiActions,
+  AuthSessionActions,
+  LoginPageActions,
+  UserMenuActions,
+} from '../features/auth/auth.actions';
 import { GateDialogActions, SyncEngine, SyncEngineActions } from '../sync';
 
 /**
@@ -33,6 +38,27 @@ export const startEngine$ = createEffect(
     );
   },
   { functional: true },
+);
+
+/**
+ * Opening the local database takes about as long as the login request (the server's password
+ * check): done at the click, beside the request, the initial sync starts that much sooner. A
+ * failed open is left to `start()`, which opens again and reports it.
+ */
+export const prepareEngine$ = createEffect(
+  (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
+    return actions$.pipe(
+      ofType(LoginPageActions.logIn),
+      // exhaustMap: opening is done once; a second click while it opens adds nothing.
+      exhaustMap(() =>
+        engine.prepare().pipe(
+          ignoreElements(),
+          catchError(() => EMPTY),
+        ),
+      ),
+    );
+  },
+  { functional: true, dispatch: false },
 );
 
 export const stopEngine$ = createEffect(

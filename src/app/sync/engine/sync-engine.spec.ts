@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { SYNC_TABLES, type TableName, type TableSpec } from '../../../../contract/tables';
 import { SyncError } from '../core';
-import { SyncLog, SyncStore } from '../local';
+import { LocalDatabase, SyncLog, SyncStore } from '../local';
 import { provideTestLocalDb, removeTestLocalDb, workOrder } from '../local/local-db.testing';
 import { anotherTabHoldsTheSyncLock } from '../lock/web-lock.testing';
 import { SYNC_BROWSER } from '../sync.tokens';
@@ -74,6 +74,24 @@ describe('SyncEngine on real RxDB: the initial-sync gate decision', () => {
 
     expect((await firstValueFrom(engine.start('u-bob'))).length).toBe(4);
     expect(await lastValueFrom(store.count('workOrders'))).toBe(0);
+  });
+
+  it('opens the local data ahead of a login without reading or wiping it', async () => {
+    const { engine, store } = setUp();
+    await firstValueFrom(engine.start('u-alice'));
+    await lastValueFrom(store.upsertLocal('workOrders', workOrder('w1')));
+    engine.stop();
+    // A fresh start of the app: the stop's log entry written, the database closed.
+    await TestBed.inject(SyncLog).flush();
+    await TestBed.inject(LocalDatabase).close();
+    const open = spyOn(TestBed.inject(LocalDatabase), 'open').and.callThrough();
+
+    await lastValueFrom(engine.prepare(), { defaultValue: undefined });
+
+    expect(open).toHaveBeenCalledTimes(1);
+    // Whoever logs in next, nothing of alice's is gone before start() knows who it is.
+    expect(await lastValueFrom(store.owner())).toBe('u-alice');
+    expect(await lastValueFrom(store.count('workOrders'))).toBe(1);
   });
 
   it('answers requests made with nobody logged in with an error, not silence', async () => {

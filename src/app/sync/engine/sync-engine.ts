@@ -91,6 +91,15 @@ export class SyncEngine {
   }
 
   /**
+   * Gets ready for a login whose user is not known yet: opens the local data (the database and
+   * its lazy storage code) without reading or wiping anything; `start()` does that once the
+   * server says who logged in.
+   */
+  prepare(): Observable<void> {
+    return this.store.open();
+  }
+
+  /**
    * Opens the engine for `userId`. Another user's local data is wiped first (a shared kiosk never
    * shows one user's records to the next). Emits the tables this user has not initially synced.
    */

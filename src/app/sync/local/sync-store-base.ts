@@ -149,6 +149,16 @@ export abstract class SyncStoreBase {
     return this.run((handle) => checkpoints.readOwner(handle));
   }
 
+  /**
+   * Opens the local database without reading anything of it: the login opens it while its
+   * request is on its way, so the first sync after the answer does not wait for it.
+   */
+  open(): Observable<void> {
+    return defer(async () => {
+      await this.database.open();
+    });
+  }
+
   // --- helpers ----------------------------------------------------------------------------------
 
   protected run<R>(operation: (handle: LocalDbHandle) => Promise<R>): Observable<R> {
