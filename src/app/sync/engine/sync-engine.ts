@@ -8,6 +8,7 @@ import {
   map,
   type Observable,
   of,
+  subscribeOn,
   switchMap,
   tap,
   throwError,
@@ -93,10 +94,11 @@ export class SyncEngine {
   /**
    * Gets ready for a login whose user is not known yet: opens the local data (the database and
    * its lazy storage code) without reading or wiping anything; `start()` does that once the
-   * server says who logged in.
+   * server says who logged in. It opens in a task of its own, after the caller's (a click on "Log
+   * in"), so that task and its paint are not held up by the database's work.
    */
   prepare(): Observable<void> {
-    return this.store.open();
+    return this.store.open().pipe(subscribeOn(this.scheduler));
   }
 
   /**
