@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { ManifestResponse } from '../../contract/protocol';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
 import { DEMO_COUNTS } from '../src/seed/seed';
+import { precompress } from '../src/precompress';
 import { migrate, MIGRATIONS } from '../src/store/migrations';
 import { currentRevision } from '../src/store/records';
 import { call, login, pullAll, startTestApp } from './helpers';
@@ -74,6 +76,54 @@ describe('static app', () => {
     assert.match(String(bundle.headers['cache-control']), /immutable/);
     const missing = await normal.inject({ method: 'GET', url: '/chunk-MISSING1.js' });
     assert.equal(missing.statusCode, 404);
+  });
+
+  test('a browser that accepts brotli or gzip gets the precompressed bundle, cached alike', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'field-sync-precompressed-'));
+    try {
+      const source = `export const rows = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `row ${i}`))};`;
+      writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Field Sync</title>');
+      writeFileSync(path.join(dir, 'chunk-EFGH5678.js'), source);
+      writeFileSync(path.join(dir, 'tiny-IJKL9012.js'), 'x()');
+      assert.deepEqual(await precompress(dir), {
+        files: 1,
+        bytes: source.length,
+        brotli: 1,
+        gzip: 1,
+      });
+      // Too small to gain anything: left as it is.
+      assert.equal(existsSync(path.join(dir, 'tiny-IJKL9012.js.br')), false);
+      assert.equal(
+        brotliDecompressSync(readFileSync(path.join(dir, 'chunk-EFGH5678.js.br'))).toString(),
+        source,
+      );
+
+      const served = await buildApp({ db: app.db, staticDir: dir });
+      try {
+        const get = (encoding?: string) =>
+          served.inject({
+            method: 'GET',
+            url: '/chunk-EFGH5678.js',
+            headers: encoding ? { 'accept-encoding': encoding } : {},
+          });
+        const br = await get('gzip, deflate, br');
+        assert.equal(br.headers['content-encoding'], 'br');
+        assert.equal(brotliDecompressSync(br.rawPayload).toString(), source);
+        assert.match(String(br.headers['cache-control']), /immutable/);
+        assert.match(String(br.headers['vary']), /accept-encoding/i);
+        const gzip = await get('gzip');
+        assert.equal(gzip.headers['content-encoding'], 'gzip');
+        assert.equal(gunzipSync(gzip.rawPayload).toString(), source);
+        assert.match(String(gzip.headers['cache-control']), /immutable/);
+        const plain = await get();
+        assert.equal(plain.headers['content-encoding'], undefined);
+        assert.equal(plain.body, source);
+      } finally {
+        await served.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('security headers are set and the API still answers', async () => {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { API_PREFIX } from '../../../contract/protocol';
 import { sendError } from '../errors';
+import { COMPRESSIBLE_EXTENSIONS } from '../precompress';
 
 /** The app build's output folder, relative to the repository root. */
 export const DEFAULT_STATIC_DIR = path.join('dist', 'field-sync', 'browser');
@@ -18,8 +19,13 @@ export function resolveStaticDir(dir: string | undefined, repoRoot: string): str
   return existsSync(path.join(candidate, 'index.html')) ? candidate : null;
 }
 
-/** Files whose name changes with their content may be cached for good; the rest must revalidate. */
-const HASHED_FILE = /[.-][0-9a-zA-Z]{8,}\.(js|css|woff2?|png|svg|jpg|webp)$/;
+/**
+ * Files whose name changes with their content may be cached for good; the rest must revalidate.
+ * A precompressed copy (`.br`, `.gz`) is cached like the file it stands for.
+ */
+const HASHED_FILE = /[.-][0-9a-zA-Z]{8,}\.(js|css|woff2?|png|svg|jpg|webp)(\.br|\.gz)?$/;
+/** A file that may have compressed copies: whichever is sent, caches must key on the encoding. */
+const MAY_BE_COMPRESSED = new RegExp(`\\.(${COMPRESSIBLE_EXTENSIONS.join('|')})(\\.br|\\.gz)?$`);
 
 /** Under /api: JSON answers, never the app shell, never cached. */
 export function isApi(url: string): boolean {
@@ -38,11 +44,15 @@ export async function registerStaticApp(app: FastifyInstance, root: string | nul
     await app.register(fastifyStatic, {
       root,
       wildcard: true,
+      // The `.br`/`.gz` copies `npm run build` writes beside each text file (precompress.ts), to
+      // browsers that accept them; the file itself to the rest, or where there is no copy.
+      preCompressed: true,
       // Off so the plugin's own max-age=0 doesn't override the policy set just below.
       cacheControl: false,
       // index.html, ngsw.json and the service worker must revalidate, or clients keep running an
       // old build; hashed bundles never change under their name.
       setHeaders: (res, filePath) => {
+        if (MAY_BE_COMPRESSED.test(filePath)) res.setHeader('vary', 'Accept-Encoding');
         res.setHeader(
           'cache-control',
           HASHED_FILE.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache',
