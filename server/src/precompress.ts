@@ -13,17 +13,9 @@ const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
 
 /** Text the browser fetches; images and fonts are compressed already. */
-export const COMPRESSIBLE_EXTENSIONS = [
-  'js',
-  'mjs',
-  'css',
-  'html',
-  'json',
-  'webmanifest',
-  'svg',
-  'txt',
-];
+const COMPRESSIBLE_EXTENSIONS = ['js', 'mjs', 'css', 'html', 'json', 'webmanifest', 'svg', 'txt'];
 const COMPRESSIBLE = new RegExp(`\\.(${COMPRESSIBLE_EXTENSIONS.join('|')})$`);
+const COPY = /\.(br|gz)$/;
 /** Below this a compressed copy saves less than the request's own headers. */
 const MIN_BYTES = 1024;
 /** A copy that saves less than this is not worth a second file. */
@@ -41,25 +33,23 @@ export interface PrecompressCounts {
 export async function precompress(dir: string): Promise<PrecompressCounts> {
   const counts = { files: 0, bytes: 0, brotli: 0, gzip: 0 };
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
-    const file = path.join(entry.parentPath, entry.name);
+  const files = new Set(
+    entries.filter((entry) => entry.isFile()).map((e) => path.join(e.parentPath, e.name)),
+  );
+  for (const file of files) {
+    // A copy whose file is gone would still be served under that file's name.
+    if (COPY.test(file) && !files.has(file.replace(COPY, ''))) await rm(file, { force: true });
+    if (!COMPRESSIBLE.test(file)) continue;
     const source = await readFile(file);
-    if (source.length < MIN_BYTES) continue;
-    counts.files++;
-    counts.bytes += source.length;
-    const copies = {
-      brotli: await brotli(source, {
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-          [constants.BROTLI_PARAM_SIZE_HINT]: source.length,
-        },
-      }),
-      gzip: await gzipped(source, { level: constants.Z_BEST_COMPRESSION }),
-    };
-    for (const [kind, copy] of Object.entries(copies) as ['brotli' | 'gzip', Buffer][]) {
+    const copies = source.length < MIN_BYTES ? null : await compressed(source);
+    if (copies) {
+      counts.files++;
+      counts.bytes += source.length;
+    }
+    for (const kind of ['brotli', 'gzip'] as const) {
       const target = `${file}.${kind === 'brotli' ? 'br' : 'gz'}`;
-      if (copy.length <= source.length * (1 - MIN_SAVING)) {
+      const copy = copies?.[kind];
+      if (copy && copy.length <= source.length * (1 - MIN_SAVING)) {
         await writeFile(target, copy);
         counts[kind]++;
       } else {
@@ -69,4 +59,16 @@ export async function precompress(dir: string): Promise<PrecompressCounts> {
     }
   }
   return counts;
+}
+
+async function compressed(source: Buffer): Promise<Record<'brotli' | 'gzip', Buffer>> {
+  return {
+    brotli: await brotli(source, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: source.length,
+      },
+    }),
+    gzip: await gzipped(source, { level: constants.Z_BEST_COMPRESSION }),
+  };
 }

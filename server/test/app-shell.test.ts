@@ -82,23 +82,33 @@ describe('static app', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'field-sync-precompressed-'));
     try {
       const source = `export const rows = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `row ${i}`))};`;
-      writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Field Sync</title>');
       writeFileSync(path.join(dir, 'chunk-EFGH5678.js'), source);
       writeFileSync(path.join(dir, 'tiny-IJKL9012.js'), 'x()');
+      // Left by an earlier build: a copy of a file now too small, and one of a file now gone.
+      writeFileSync(path.join(dir, 'tiny-IJKL9012.js.br'), 'stale');
+      writeFileSync(path.join(dir, 'gone-MNOP3456.js.gz'), 'stale');
+      const shell = `<!doctype html><title>Field Sync</title>${'<p>'.repeat(600)}`;
+      writeFileSync(path.join(dir, 'index.html'), shell);
       assert.deepEqual(await precompress(dir), {
-        files: 1,
-        bytes: source.length,
-        brotli: 1,
-        gzip: 1,
+        files: 2,
+        bytes: source.length + shell.length,
+        brotli: 2,
+        gzip: 2,
       });
-      // Too small to gain anything: left as it is.
+      // Too small to gain anything: left as it is, and no stale copy is served in its place.
       assert.equal(existsSync(path.join(dir, 'tiny-IJKL9012.js.br')), false);
+      assert.equal(existsSync(path.join(dir, 'gone-MNOP3456.js.gz')), false);
       assert.equal(
         brotliDecompressSync(readFileSync(path.join(dir, 'chunk-EFGH5678.js.br'))).toString(),
         source,
       );
 
-      const served = await buildApp({ db: app.db, staticDir: dir });
+      // CORS puts Origin in Vary: Accept-Encoding must be kept beside it.
+      const served = await buildApp({
+        db: app.db,
+        staticDir: dir,
+        corsOrigins: ['https://app.example'],
+      });
       try {
         const get = (encoding?: string) =>
           served.inject({
@@ -118,6 +128,18 @@ describe('static app', () => {
         const plain = await get();
         assert.equal(plain.headers['content-encoding'], undefined);
         assert.equal(plain.body, source);
+        assert.match(String(plain.headers['vary']), /accept-encoding/i);
+        // The app shell of a deep link: compressed too, never cached for good.
+        const deep = await served.inject({
+          method: 'GET',
+          url: '/work-orders/wo-000042',
+          headers: { accept: 'text/html', 'accept-encoding': 'br', origin: 'https://app.example' },
+        });
+        assert.equal(deep.headers['content-encoding'], 'br');
+        assert.equal(brotliDecompressSync(deep.rawPayload).toString(), shell);
+        assert.equal(deep.headers['cache-control'], 'no-cache');
+        assert.match(String(deep.headers['vary']), /origin/i);
+        assert.match(String(deep.headers['vary']), /accept-encoding/i);
       } finally {
         await served.close();
       }

@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { API_PREFIX } from '../../../contract/protocol';
 import { sendError } from '../errors';
-import { COMPRESSIBLE_EXTENSIONS } from '../precompress';
 
 /** The app build's output folder, relative to the repository root. */
 export const DEFAULT_STATIC_DIR = path.join('dist', 'field-sync', 'browser');
@@ -24,8 +23,6 @@ export function resolveStaticDir(dir: string | undefined, repoRoot: string): str
  * A precompressed copy (`.br`, `.gz`) is cached like the file it stands for.
  */
 const HASHED_FILE = /[.-][0-9a-zA-Z]{8,}\.(js|css|woff2?|png|svg|jpg|webp)(\.br|\.gz)?$/;
-/** A file that may have compressed copies: whichever is sent, caches must key on the encoding. */
-const MAY_BE_COMPRESSED = new RegExp(`\\.(${COMPRESSIBLE_EXTENSIONS.join('|')})(\\.br|\\.gz)?$`);
 
 /** Under /api: JSON answers, never the app shell, never cached. */
 export function isApi(url: string): boolean {
@@ -52,12 +49,17 @@ export async function registerStaticApp(app: FastifyInstance, root: string | nul
       // index.html, ngsw.json and the service worker must revalidate, or clients keep running an
       // old build; hashed bundles never change under their name.
       setHeaders: (res, filePath) => {
-        if (MAY_BE_COMPRESSED.test(filePath)) res.setHeader('vary', 'Accept-Encoding');
         res.setHeader(
           'cache-control',
           HASHED_FILE.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
       },
+    });
+    // Any file of the app may be sent as a compressed copy, the app shell of a deep link too:
+    // a cache must key on the encoding. Added to what the reply holds (CORS puts Origin there).
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!isApi(request.url)) varyOnEncoding(reply);
+      return payload;
     });
   }
 
@@ -69,4 +71,10 @@ export async function registerStaticApp(app: FastifyInstance, root: string | nul
     const where = url.split('?')[0];
     return sendError(reply, 404, `no route ${request.method} ${where}`);
   });
+}
+
+function varyOnEncoding(reply: FastifyReply): void {
+  const vary = String(reply.getHeader('vary') ?? '');
+  if (/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(vary)) return;
+  reply.header('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
 }

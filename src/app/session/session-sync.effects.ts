@@ -43,7 +43,8 @@ export const startEngine$ = createEffect(
 /**
  * Opening the local database takes about as long as the login request (the server's password
  * check): done at the click, beside the request, the initial sync starts that much sooner. A
- * failed open is left to `start()`, which opens again and reports it.
+ * failed open is not reported here: `start()` goes through the same open (or a new one, once the
+ * failed one is forgotten) and reports it.
  */
 export const prepareEngine$ = createEffect(
   (actions$ = inject(Actions), engine = inject(SyncEngine)) => {
