@@ -39,7 +39,9 @@ function recorder(): void {
   if (w.__e2e) return;
   const recording: Recording = { gate: [], toasts: [], badge: [] };
   w.__e2e = recording;
-  const seenToasts = new WeakSet<Element>();
+  // A toast's text as last recorded: one is recorded once its text is there, and again only if
+  // its text changes (a mutation may arrive between the element and its text).
+  const toastTexts = new WeakMap<Element, string>();
   const text = (element: Element | null | undefined) =>
     (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
   const look = () => {
@@ -69,9 +71,10 @@ function recorder(): void {
       if (recording.badge.at(-1)?.state !== state) recording.badge.push({ t: Date.now(), state });
     }
     for (const toast of Array.from(document.querySelectorAll('.toast-message'))) {
-      if (seenToasts.has(toast)) continue;
-      seenToasts.add(toast);
-      recording.toasts.push({ t: Date.now(), text: text(toast) });
+      const shown = text(toast);
+      if (!shown || toastTexts.get(toast) === shown) continue;
+      toastTexts.set(toast, shown);
+      recording.toasts.push({ t: Date.now(), text: shown });
     }
   };
   const start = () => {
