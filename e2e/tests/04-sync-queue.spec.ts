@@ -82,6 +82,11 @@ test('a tap while another tab syncs: the same "queued" notice in this tab, once,
     .toHaveLength(2);
   await shell.expectBadge('synced');
   await shell2.expectBadge('synced');
+  // The two start-up syncs may have met: tab 2's then waited for tab 1's and said "queued". That
+  // toast must be gone first: the app shows no duplicate of a toast still on screen, and the
+  // check below would find the old one.
+  await expect(tab2.locator('.toast-message')).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.locator('.toast-message')).toHaveCount(0, { timeout: 15_000 });
   await server.clearJournal();
 
   // Tab 1's pull takes 3 s; tab 2 sees it as "syncing" once tab 1 holds the lock.
